@@ -1,0 +1,121 @@
+package io.clip4j.nn;
+
+import io.clip4j.tensor.Ops;
+
+import java.util.Arrays;
+
+/**
+ * {@code nn.MultiheadAttention} (batch-first here): packed input projection {@code in_proj_weight}
+ * {@code [3D, D]} = [Wq; Wk; Wv] with bias, per-head scaled dot-product attention, {@code out_proj}.
+ * Layouts with separate q/k/v projections (HF) are packed into the same form at load.
+ */
+public final class MultiHeadAttention {
+
+    private final Linear inProj;   // [3D, D]
+    private final Linear qProj;    // views for attention with a separate query (pooling heads)
+    private final Linear kvProj;
+    private final Linear outProj;
+    private final int dim;
+    private final int heads;
+
+    /**
+     * @param forPooling also keep separate query and key/value projections, for heads whose query is
+     *                   not the sequence itself ({@code AttentionPool2d}, SigLIP's MAP head)
+     */
+    public MultiHeadAttention(float[] inProjWeight, float[] inProjBias, Linear outProj, int dim, int heads, boolean forPooling) {
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
+        }
+        this.inProj = new Linear(inProjWeight, inProjBias, dim, 3 * dim);
+        this.outProj = outProj;
+        this.dim = dim;
+        this.heads = heads;
+        if (forPooling) {
+            this.qProj = new Linear(Arrays.copyOfRange(inProjWeight, 0, dim * dim),
+                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, 0, dim), dim, dim);
+            this.kvProj = new Linear(Arrays.copyOfRange(inProjWeight, dim * dim, 3 * dim * dim),
+                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, dim, 3 * dim), dim, 2 * dim);
+        } else {
+            this.qProj = null;
+            this.kvProj = null;
+        }
+    }
+
+    /** OpenAI / torch layout: {@code in_proj_weight}, {@code in_proj_bias}, {@code out_proj.{weight,bias}}. */
+    public static MultiHeadAttention loadPacked(WeightSource ws, int dim, int heads, boolean forPooling) {
+        return new MultiHeadAttention(ws.get("in_proj_weight", 3 * dim, dim), ws.get("in_proj_bias", 3 * dim),
+                Linear.load(ws.pp("out_proj"), dim, dim, true), dim, heads, forPooling);
+    }
+
+    /** Packs separate projections (HF {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code out_proj}). */
+    public static MultiHeadAttention loadSeparate(WeightSource q, WeightSource k, WeightSource v, WeightSource out,
+                                                  int dim, int heads, boolean bias, boolean forPooling) {
+        float[] w = new float[3 * dim * dim];
+        System.arraycopy(q.get("weight", dim, dim), 0, w, 0, dim * dim);
+        System.arraycopy(k.get("weight", dim, dim), 0, w, dim * dim, dim * dim);
+        System.arraycopy(v.get("weight", dim, dim), 0, w, 2 * dim * dim, dim * dim);
+        float[] b = null;
+        if (bias) {
+            b = new float[3 * dim];
+            System.arraycopy(q.get("bias", dim), 0, b, 0, dim);
+            System.arraycopy(k.get("bias", dim), 0, b, dim, dim);
+            System.arraycopy(v.get("bias", dim), 0, b, 2 * dim, dim);
+        }
+        return new MultiHeadAttention(w, b, Linear.load(out, dim, dim, bias), dim, heads, forPooling);
+    }
+
+    /**
+     * Self-attention over {@code x [batch * len, D]}.
+     *
+     * @param causal   the CLIP text tower's mask
+     * @param keyValid per batch item, the keys that may be attended (HF padding mask), or null
+     */
+    public float[] selfAttention(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid) {
+        float[] qkv = inProj.forward(ops, x, batch * len);
+        int d3 = 3 * dim;
+        int hd = dim / heads;
+        float[] ctx = new float[batch * len * dim];
+        ops.attention(batch, heads, len, len, hd,
+                qkv, 0, len * d3, d3,
+                qkv, dim, len * d3, d3,
+                qkv, 2 * dim, len * d3, d3,
+                ctx, 0, len * dim, dim, causal, keyValid);
+        return outProj.forward(ops, ctx, batch * len);
+    }
+
+    /**
+     * Attention of {@code query [batch * lq, D]} over {@code kv [batch * lk, D]}; with
+     * {@code queryShared} the same {@code lq} query rows serve every batch item (a learned probe).
+     */
+    public float[] crossAttention(Ops ops, float[] query, int lq, boolean queryShared, float[] kv, int lk, int batch) {
+        if (qProj == null) {
+            throw new IllegalStateException("attention was not built for pooling");
+        }
+        float[] q = qProj.forward(ops, query, queryShared ? lq : batch * lq);
+        float[] kvp = kvProj.forward(ops, kv, batch * lk);
+        int hd = dim / heads;
+        float[] ctx = new float[batch * lq * dim];
+        ops.attention(batch, heads, lq, lk, hd,
+                q, 0, queryShared ? 0 : lq * dim, dim,
+                kvp, 0, lk * 2 * dim, 2 * dim,
+                kvp, dim, lk * 2 * dim, 2 * dim,
+                ctx, 0, lq * dim, dim, false, null);
+        return outProj.forward(ops, ctx, batch * lq);
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public Linear inProj() {
+        return inProj;
+    }
+
+    public Linear outProj() {
+        return outProj;
+    }
+}

@@ -1,0 +1,128 @@
+package io.clip4j.nn;
+
+import io.clip4j.weights.ModelFormatException;
+import io.clip4j.weights.TensorInfo;
+import io.clip4j.weights.WeightFile;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A view of a checkpoint under a key prefix, so that the module tree of the code mirrors the key tree
+ * of the checkpoint: {@code ws.pp("visual").pp("transformer").pp("resblocks").pp(3).get("ln_1.weight", 768)}.
+ * Every read checks the stored shape and fails with the key, the shape found and the shape expected.
+ */
+public final class WeightSource {
+
+    private final WeightFile file;
+    private final String prefix;
+    private final Set<String> used;
+
+    private WeightSource(WeightFile file, String prefix, Set<String> used) {
+        this.file = file;
+        this.prefix = prefix;
+        this.used = used;
+    }
+
+    /** The root of {@code file}, optionally under a prefix (e.g. {@code "module."} of a DDP checkpoint). */
+    public static WeightSource of(WeightFile file, String rootPrefix) {
+        return new WeightSource(file, rootPrefix == null ? "" : rootPrefix, ConcurrentHashMap.newKeySet());
+    }
+
+    public static WeightSource of(WeightFile file) {
+        return of(file, "");
+    }
+
+    public WeightFile file() {
+        return file;
+    }
+
+    /** The source under {@code prefix + name + "."}. */
+    public WeightSource pp(String name) {
+        return new WeightSource(file, prefix + name + ".", used);
+    }
+
+    public WeightSource pp(int index) {
+        return pp(Integer.toString(index));
+    }
+
+    /** The full checkpoint key of {@code name}. */
+    public String key(String name) {
+        return prefix + name;
+    }
+
+    public boolean has(String name) {
+        return file.contains(key(name));
+    }
+
+    /** The stored shape of {@code name}, or null if absent. */
+    public long[] shapeOf(String name) {
+        TensorInfo info = file.info(key(name));
+        return info == null ? null : info.shape();
+    }
+
+    /** The stored shape of {@code name}; a clear error if absent. */
+    public long[] requireShape(String name) {
+        TensorInfo info = file.info(key(name));
+        if (info == null) {
+            throw new ModelFormatException(fileName() + ": missing tensor '" + key(name) + "'");
+        }
+        return info.shape();
+    }
+
+    /** Reads {@code name} as float32, checking that its shape is {@code expected}. */
+    public float[] get(String name, int... expected) {
+        String key = key(name);
+        TensorInfo info = file.info(key);
+        if (info == null) {
+            throw new ModelFormatException(fileName() + ": missing tensor '" + key + "' (expected shape "
+                    + Arrays.toString(expected) + ")");
+        }
+        checkShape(info, expected);
+        if (!info.dtype().isFloatingPoint()) {
+            throw new ModelFormatException(fileName() + ": tensor '" + key + "' has dtype " + info.dtype()
+                    + ", expected a floating-point type");
+        }
+        used.add(key);
+        return file.floats(key);
+    }
+
+    /** The prefix this source reads under ({@code ""} at the root). */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Keys under this source's prefix that no {@link #get} has read, except those in {@code ignored}
+     * suffixes: a non-empty answer after building a module means the config and checkpoint disagree.
+     */
+    public List<String> unusedKeys(Set<String> ignoredSuffixes) {
+        return file.tensors().stream().map(t -> t.name())
+                .filter(k -> k.startsWith(prefix) && !used.contains(k))
+                .filter(k -> ignoredSuffixes.stream().noneMatch(k::endsWith))
+                .toList();
+    }
+
+    /** Like {@link #get} but null when the tensor is absent. */
+    public float[] getOptional(String name, int... expected) {
+        return has(name) ? get(name, expected) : null;
+    }
+
+    private void checkShape(TensorInfo info, int[] expected) {
+        long[] found = info.shape();
+        boolean ok = found.length == expected.length;
+        for (int i = 0; ok && i < found.length; i++) {
+            ok = found[i] == expected[i];
+        }
+        if (!ok) {
+            throw new ModelFormatException(fileName() + ": tensor '" + info.name() + "' has shape "
+                    + Arrays.toString(found) + ", expected " + Arrays.toString(expected));
+        }
+    }
+
+    private String fileName() {
+        return String.valueOf(file.path().getFileName());
+    }
+}
