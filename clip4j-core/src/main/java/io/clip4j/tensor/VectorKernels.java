@@ -13,16 +13,24 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernels implements Kernels {
 
-    private final VectorSpecies<Float> species;
-    private final int lanes;
+    /**
+     * The species must be a compile-time constant (a static final) for C2 to turn the Vector API into
+     * machine instructions; an instance field would leave every operation boxed and ~20x slower.
+     */
+    private static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    private static final int LANES = SPECIES.length();
 
-    private VectorKernels(VectorSpecies<Float> species) {
-        this.species = species;
-        this.lanes = species.length();
+    private static final VectorKernels INSTANCE = new VectorKernels();
+
+    private VectorKernels() {
     }
 
-    /** Kernels with the species chosen from {@code clip4j.vector.bits} (default: preferred). */
+    /** The kernels, with the species chosen from {@code clip4j.vector.bits} (default: the platform's preferred). */
     public static VectorKernels create() {
+        return INSTANCE;
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
         String bits = System.getProperty("clip4j.vector.bits", "");
         VectorSpecies<Float> s = switch (bits) {
             case "128" -> FloatVector.SPECIES_128;
@@ -30,25 +38,12 @@ public final class VectorKernels implements Kernels {
             case "512" -> FloatVector.SPECIES_512;
             default -> FloatVector.SPECIES_PREFERRED;
         };
-        if (s.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-            s = FloatVector.SPECIES_PREFERRED;
-        }
-        return new VectorKernels(s);
-    }
-
-    /** Kernels with an explicit species (tests compare widths). */
-    public static VectorKernels withBits(int bits) {
-        return new VectorKernels(switch (bits) {
-            case 128 -> FloatVector.SPECIES_128;
-            case 256 -> FloatVector.SPECIES_256;
-            case 512 -> FloatVector.SPECIES_512;
-            default -> throw new IllegalArgumentException("vector bits must be 128, 256 or 512");
-        });
+        return s.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize() ? FloatVector.SPECIES_PREFERRED : s;
     }
 
     @Override
     public String name() {
-        return "vector-" + species.vectorBitSize();
+        return "vector-" + SPECIES.vectorBitSize();
     }
 
     // ---------------------------------------------------------------- GEMM
@@ -81,62 +76,62 @@ public final class VectorKernels implements Kernels {
 
     /** 4 rows of A against 4 rows of B: 16 vector accumulators, 8 loads per 16 FMAs. */
     private void tile4x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
-        FloatVector c00 = FloatVector.zero(species), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         int p = 0;
-        int bound = species.loopBound(k);
-        for (; p < bound; p += lanes) {
-            FloatVector x0 = FloatVector.fromArray(species, a, a0 + p);
-            FloatVector x1 = FloatVector.fromArray(species, a, a1 + p);
-            FloatVector x2 = FloatVector.fromArray(species, a, a2 + p);
-            FloatVector x3 = FloatVector.fromArray(species, a, a3 + p);
-            FloatVector y = FloatVector.fromArray(species, b, b0 + p);
+        int bound = SPECIES.loopBound(k);
+        for (; p < bound; p += LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, a1 + p);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, a, a2 + p);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, a, a3 + p);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, b0 + p);
             c00 = x0.fma(y, c00);
             c10 = x1.fma(y, c10);
             c20 = x2.fma(y, c20);
             c30 = x3.fma(y, c30);
-            y = FloatVector.fromArray(species, b, b1 + p);
+            y = FloatVector.fromArray(SPECIES, b, b1 + p);
             c01 = x0.fma(y, c01);
             c11 = x1.fma(y, c11);
             c21 = x2.fma(y, c21);
             c31 = x3.fma(y, c31);
-            y = FloatVector.fromArray(species, b, b2 + p);
+            y = FloatVector.fromArray(SPECIES, b, b2 + p);
             c02 = x0.fma(y, c02);
             c12 = x1.fma(y, c12);
             c22 = x2.fma(y, c22);
             c32 = x3.fma(y, c32);
-            y = FloatVector.fromArray(species, b, b3 + p);
+            y = FloatVector.fromArray(SPECIES, b, b3 + p);
             c03 = x0.fma(y, c03);
             c13 = x1.fma(y, c13);
             c23 = x2.fma(y, c23);
             c33 = x3.fma(y, c33);
         }
         if (p < k) {
-            VectorMask<Float> mask = species.indexInRange(p, k);
-            FloatVector x0 = FloatVector.fromArray(species, a, a0 + p, mask);
-            FloatVector x1 = FloatVector.fromArray(species, a, a1 + p, mask);
-            FloatVector x2 = FloatVector.fromArray(species, a, a2 + p, mask);
-            FloatVector x3 = FloatVector.fromArray(species, a, a3 + p, mask);
-            FloatVector y = FloatVector.fromArray(species, b, b0 + p, mask);
+            VectorMask<Float> mask = SPECIES.indexInRange(p, k);
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, a0 + p, mask);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, a1 + p, mask);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, a, a2 + p, mask);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, a, a3 + p, mask);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, b0 + p, mask);
             c00 = x0.fma(y, c00);
             c10 = x1.fma(y, c10);
             c20 = x2.fma(y, c20);
             c30 = x3.fma(y, c30);
-            y = FloatVector.fromArray(species, b, b1 + p, mask);
+            y = FloatVector.fromArray(SPECIES, b, b1 + p, mask);
             c01 = x0.fma(y, c01);
             c11 = x1.fma(y, c11);
             c21 = x2.fma(y, c21);
             c31 = x3.fma(y, c31);
-            y = FloatVector.fromArray(species, b, b2 + p, mask);
+            y = FloatVector.fromArray(SPECIES, b, b2 + p, mask);
             c02 = x0.fma(y, c02);
             c12 = x1.fma(y, c12);
             c22 = x2.fma(y, c22);
             c32 = x3.fma(y, c32);
-            y = FloatVector.fromArray(species, b, b3 + p, mask);
+            y = FloatVector.fromArray(SPECIES, b, b3 + p, mask);
             c03 = x0.fma(y, c03);
             c13 = x1.fma(y, c13);
             c23 = x2.fma(y, c23);
@@ -162,24 +157,24 @@ public final class VectorKernels implements Kernels {
     }
 
     private void tile1x4(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
-        FloatVector s0 = FloatVector.zero(species), s1 = s0, s2 = s0, s3 = s0;
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
         int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         int p = 0;
-        int bound = species.loopBound(k);
-        for (; p < bound; p += lanes) {
-            FloatVector x = FloatVector.fromArray(species, a, a0 + p);
-            s0 = x.fma(FloatVector.fromArray(species, b, b0 + p), s0);
-            s1 = x.fma(FloatVector.fromArray(species, b, b1 + p), s1);
-            s2 = x.fma(FloatVector.fromArray(species, b, b2 + p), s2);
-            s3 = x.fma(FloatVector.fromArray(species, b, b3 + p), s3);
+        int bound = SPECIES.loopBound(k);
+        for (; p < bound; p += LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, a, a0 + p);
+            s0 = x.fma(FloatVector.fromArray(SPECIES, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(SPECIES, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(SPECIES, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(SPECIES, b, b3 + p), s3);
         }
         if (p < k) {
-            VectorMask<Float> mask = species.indexInRange(p, k);
-            FloatVector x = FloatVector.fromArray(species, a, a0 + p, mask);
-            s0 = x.fma(FloatVector.fromArray(species, b, b0 + p, mask), s0);
-            s1 = x.fma(FloatVector.fromArray(species, b, b1 + p, mask), s1);
-            s2 = x.fma(FloatVector.fromArray(species, b, b2 + p, mask), s2);
-            s3 = x.fma(FloatVector.fromArray(species, b, b3 + p, mask), s3);
+            VectorMask<Float> mask = SPECIES.indexInRange(p, k);
+            FloatVector x = FloatVector.fromArray(SPECIES, a, a0 + p, mask);
+            s0 = x.fma(FloatVector.fromArray(SPECIES, b, b0 + p, mask), s0);
+            s1 = x.fma(FloatVector.fromArray(SPECIES, b, b1 + p, mask), s1);
+            s2 = x.fma(FloatVector.fromArray(SPECIES, b, b2 + p, mask), s2);
+            s3 = x.fma(FloatVector.fromArray(SPECIES, b, b3 + p, mask), s3);
         }
         c[c0] = s0.reduceLanes(VectorOperators.ADD);
         c[c0 + 1] = s1.reduceLanes(VectorOperators.ADD);
@@ -191,11 +186,11 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector s = FloatVector.zero(species);
+        FloatVector s = FloatVector.zero(SPECIES);
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            s = FloatVector.fromArray(species, a, aOff + p).fma(FloatVector.fromArray(species, b, bOff + p), s);
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            s = FloatVector.fromArray(SPECIES, a, aOff + p).fma(FloatVector.fromArray(SPECIES, b, bOff + p), s);
         }
         float r = s.reduceLanes(VectorOperators.ADD);
         for (; p < n; p++) {
@@ -206,11 +201,11 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector va = FloatVector.broadcast(species, alpha);
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            FloatVector.fromArray(species, x, xOff + p).fma(va, FloatVector.fromArray(species, y, yOff + p))
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + p).fma(va, FloatVector.fromArray(SPECIES, y, yOff + p))
                     .intoArray(y, yOff + p);
         }
         for (; p < n; p++) {
@@ -221,9 +216,9 @@ public final class VectorKernels implements Kernels {
     @Override
     public void add(float[] x, int xOff, float[] y, int yOff, int n) {
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            FloatVector.fromArray(species, x, xOff + p).add(FloatVector.fromArray(species, y, yOff + p))
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + p).add(FloatVector.fromArray(SPECIES, y, yOff + p))
                     .intoArray(y, yOff + p);
         }
         for (; p < n; p++) {
@@ -234,9 +229,9 @@ public final class VectorKernels implements Kernels {
     @Override
     public void scale(float[] x, int off, int n, float s) {
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            FloatVector.fromArray(species, x, off + p).mul(s).intoArray(x, off + p);
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            FloatVector.fromArray(SPECIES, x, off + p).mul(s).intoArray(x, off + p);
         }
         for (; p < n; p++) {
             x[off + p] *= s;
@@ -247,21 +242,21 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void layerNorm(float[] x, int xOff, float[] y, int yOff, int n, float[] gamma, float[] beta, float eps) {
-        FloatVector acc = FloatVector.zero(species);
+        FloatVector acc = FloatVector.zero(SPECIES);
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            acc = acc.add(FloatVector.fromArray(species, x, xOff + p));
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            acc = acc.add(FloatVector.fromArray(SPECIES, x, xOff + p));
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; p < n; p++) {
             sum += x[xOff + p];
         }
         float mean = sum / n;
-        FloatVector vm = FloatVector.broadcast(species, mean);
-        acc = FloatVector.zero(species);
-        for (p = 0; p < bound; p += lanes) {
-            FloatVector d = FloatVector.fromArray(species, x, xOff + p).sub(vm);
+        FloatVector vm = FloatVector.broadcast(SPECIES, mean);
+        acc = FloatVector.zero(SPECIES);
+        for (p = 0; p < bound; p += LANES) {
+            FloatVector d = FloatVector.fromArray(SPECIES, x, xOff + p).sub(vm);
             acc = d.fma(d, acc);
         }
         float var = acc.reduceLanes(VectorOperators.ADD);
@@ -271,10 +266,10 @@ public final class VectorKernels implements Kernels {
         }
         var /= n;
         float inv = (float) (1.0 / Math.sqrt(var + eps));
-        FloatVector vi = FloatVector.broadcast(species, inv);
-        for (p = 0; p < bound; p += lanes) {
-            FloatVector v = FloatVector.fromArray(species, x, xOff + p).sub(vm).mul(vi);
-            v.fma(FloatVector.fromArray(species, gamma, p), FloatVector.fromArray(species, beta, p)).intoArray(y, yOff + p);
+        FloatVector vi = FloatVector.broadcast(SPECIES, inv);
+        for (p = 0; p < bound; p += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + p).sub(vm).mul(vi);
+            v.fma(FloatVector.fromArray(SPECIES, gamma, p), FloatVector.fromArray(SPECIES, beta, p)).intoArray(y, yOff + p);
         }
         for (; p < n; p++) {
             y[yOff + p] = (x[xOff + p] - mean) * inv * gamma[p] + beta[p];
@@ -283,11 +278,11 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void softmax(float[] x, int off, int n) {
-        FloatVector vmax = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
+        FloatVector vmax = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int p = 0;
-        int bound = species.loopBound(n);
-        for (; p < bound; p += lanes) {
-            vmax = vmax.max(FloatVector.fromArray(species, x, off + p));
+        int bound = SPECIES.loopBound(n);
+        for (; p < bound; p += LANES) {
+            vmax = vmax.max(FloatVector.fromArray(SPECIES, x, off + p));
         }
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; p < n; p++) {
@@ -297,10 +292,10 @@ public final class VectorKernels implements Kernels {
             java.util.Arrays.fill(x, off, off + n, 0f);
             return;
         }
-        FloatVector vm = FloatVector.broadcast(species, max);
-        FloatVector acc = FloatVector.zero(species);
-        for (p = 0; p < bound; p += lanes) {
-            FloatVector e = FloatVector.fromArray(species, x, off + p).sub(vm).lanewise(VectorOperators.EXP);
+        FloatVector vm = FloatVector.broadcast(SPECIES, max);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (p = 0; p < bound; p += LANES) {
+            FloatVector e = FloatVector.fromArray(SPECIES, x, off + p).sub(vm).lanewise(VectorOperators.EXP);
             e.intoArray(x, off + p);
             acc = acc.add(e);
         }
@@ -318,32 +313,32 @@ public final class VectorKernels implements Kernels {
     @Override
     public void activate(Activation act, float[] x, int off, int n) {
         int p = 0;
-        int bound = species.loopBound(n);
+        int bound = SPECIES.loopBound(n);
         switch (act) {
             case QUICK_GELU -> {
-                for (; p < bound; p += lanes) {
-                    FloatVector v = FloatVector.fromArray(species, x, off + p);
+                for (; p < bound; p += LANES) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
                     FloatVector e = v.mul(-1.702f).lanewise(VectorOperators.EXP);
                     v.div(e.add(1f)).intoArray(x, off + p);
                 }
             }
             case GELU -> {
-                for (; p < bound; p += lanes) {
-                    FloatVector v = FloatVector.fromArray(species, x, off + p);
+                for (; p < bound; p += LANES) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
                     geluErf(v).intoArray(x, off + p);
                 }
             }
             case GELU_TANH -> {
-                for (; p < bound; p += lanes) {
-                    FloatVector v = FloatVector.fromArray(species, x, off + p);
+                for (; p < bound; p += LANES) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
                     FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) Math.sqrt(2.0 / Math.PI));
                     FloatVector t = inner.lanewise(VectorOperators.TANH);
                     v.mul(0.5f).mul(t.add(1f)).intoArray(x, off + p);
                 }
             }
             case RELU -> {
-                for (; p < bound; p += lanes) {
-                    FloatVector.fromArray(species, x, off + p).max(0f).intoArray(x, off + p);
+                for (; p < bound; p += LANES) {
+                    FloatVector.fromArray(SPECIES, x, off + p).max(0f).intoArray(x, off + p);
                 }
             }
         }
@@ -360,14 +355,14 @@ public final class VectorKernels implements Kernels {
         FloatVector z = v.mul((float) (1.0 / Math.sqrt(2.0)));
         FloatVector az = z.abs();
         FloatVector t = az.mul(0.3275911f).add(1f);
-        t = FloatVector.broadcast(species, 1f).div(t);
+        t = FloatVector.broadcast(SPECIES, 1f).div(t);
         FloatVector poly = t.mul(1.061405429f).add(-1.453152027f);
-        poly = poly.fma(t, FloatVector.broadcast(species, 1.421413741f));
-        poly = poly.fma(t, FloatVector.broadcast(species, -0.284496736f));
-        poly = poly.fma(t, FloatVector.broadcast(species, 0.254829592f));
+        poly = poly.fma(t, FloatVector.broadcast(SPECIES, 1.421413741f));
+        poly = poly.fma(t, FloatVector.broadcast(SPECIES, -0.284496736f));
+        poly = poly.fma(t, FloatVector.broadcast(SPECIES, 0.254829592f));
         poly = poly.mul(t);
         FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
-        FloatVector erfAbs = FloatVector.broadcast(species, 1f).sub(poly.mul(e));
+        FloatVector erfAbs = FloatVector.broadcast(SPECIES, 1f).sub(poly.mul(e));
         FloatVector erf = erfAbs.blend(erfAbs.neg(), z.compare(VectorOperators.LT, 0f));
         return v.mul(0.5f).mul(erf.add(1f));
     }

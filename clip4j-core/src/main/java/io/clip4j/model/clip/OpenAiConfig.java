@@ -43,6 +43,7 @@ final class OpenAiConfig {
         boolean quickGelu = true;
         int textHeads = textWidth / 64;
         int visionHeadWidth = 64;
+        int visionHeads = 0; // 0: derived from the width and head width
         float eps = 1e-5f;
         JsonNode modelCfg = openClip == null ? null : openClip.has("model_cfg") ? openClip.get("model_cfg") : openClip;
         if (modelCfg != null) {
@@ -78,6 +79,10 @@ final class OpenAiConfig {
             if (plain.has("transformer_heads")) {
                 textHeads = plain.get("transformer_heads").asInt();
             }
+            if (plain.has("vision_heads")) {
+                // clip4j extension: build_model always derives width // 64
+                visionHeads = plain.get("vision_heads").asInt();
+            }
         }
         Activation act = quickGelu ? Activation.QUICK_GELU : Activation.GELU;
 
@@ -94,7 +99,7 @@ final class OpenAiConfig {
             }
             int mlp = (int) ws.requireShape("visual.transformer.resblocks.0.mlp.c_fc.weight")[0];
             vision = new ClipConfig.Vision(ClipConfig.VisionKind.VIT, grid * patch, width, layers, null, patch,
-                    width / visionHeadWidth, mlp, act, eps);
+                    visionHeads > 0 ? visionHeads : width / visionHeadWidth, mlp, act, eps);
         } else {
             int[] counts = new int[4];
             for (int b = 0; b < 4; b++) {
@@ -104,7 +109,7 @@ final class OpenAiConfig {
             int tokens = (int) ws.requireShape("visual.attnpool.positional_embedding")[0];
             int outWidth = (int) Math.round(Math.sqrt(tokens - 1));
             vision = new ClipConfig.Vision(ClipConfig.VisionKind.RESNET, outWidth * 32, width, 0, counts, 0,
-                    width * 32 / visionHeadWidth, 0, act, eps);
+                    visionHeads > 0 ? visionHeads : width * 32 / visionHeadWidth, 0, act, eps);
         }
         if (modelCfg != null) {
             JsonNode vc = modelCfg.path("vision_cfg");

@@ -1,0 +1,209 @@
+package io.clip4j.cli;
+
+import io.clip4j.model.ImageEncoder;
+import io.clip4j.model.TokenBatch;
+import io.clip4j.model.clip.ClipArchitectures;
+import io.clip4j.model.clip.ClipModel;
+import io.clip4j.model.clip.SyntheticClip;
+import io.clip4j.tensor.Kernels;
+import io.clip4j.tensor.Parallel;
+import io.clip4j.tensor.Tensor;
+import io.clip4j.weights.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Whole-model throughput on random inputs, through exactly the loader and kernels of {@code infer}/{@code embed}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure image or text tower throughput (median over timed batches after warm-up).")
+final class BenchCommand implements Callable<Integer> {
+
+    enum Tower { image, text }
+
+    @Option(names = {"-m", "--model"}, paramLabel = "M", description = "Model directory or weights file.")
+    Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Weights file inside the model directory.")
+    String weights;
+
+    @Option(names = "--arch", description = "Instead of --model: random weights in this architecture's shapes "
+            + "(${COMPLETION-CANDIDATES}), written to a temporary directory and loaded like any model.",
+            completionCandidates = SynthCommand.Archs.class)
+    String arch;
+
+    @Option(names = "--tower", defaultValue = "image", description = "image or text (default ${DEFAULT-VALUE}).")
+    Tower tower;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Timed duration (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Warm-up duration in seconds (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--text-length", description = "Text tower: position of the end-of-text token + 1 "
+            + "(default: the full context).")
+    Integer textLength;
+
+    @Option(names = "--json", description = "Last line of output is one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((model == null) == (arch == null)) {
+            throw new Errors.UsageException("give either --model or --arch");
+        }
+        if (batch < 1) {
+            throw new Errors.UsageException("--batch must be at least 1");
+        }
+        if (threads != null) {
+            // Must happen before the compute pool is created (first use of the kernels).
+            System.setProperty("clip4j.threads", Integer.toString(threads));
+        }
+        Path tmp = null;
+        Path modelPath = model;
+        if (arch != null) {
+            tmp = Files.createTempDirectory("clip4j-bench-");
+            System.err.println("writing random " + arch + " weights to " + tmp + " ...");
+            SyntheticClip.write(ClipArchitectures.get(arch), 42, DType.F32, tmp);
+            modelPath = tmp;
+        }
+        try {
+            return run(modelPath);
+        } finally {
+            if (tmp != null) {
+                try (Stream<Path> s = Files.walk(tmp)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private int run(Path modelPath) {
+        long t0 = System.nanoTime();
+        try (ClipModel m = ClipModel.load(modelPath, weights, Kernels.get())) {
+            double loadMs = (System.nanoTime() - t0) / 1e6;
+            SplittableRandom rnd = new SplittableRandom(1);
+            Runnable step;
+            long flopsPerItem;
+            float[][] last = new float[1][];
+            long tb = System.nanoTime();
+            if (tower == Tower.image) {
+                ImageEncoder v = m.visual();
+                int s = v.imageSize();
+                float[] px = new float[batch * 3 * s * s];
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = (float) (rnd.nextDouble() * 4 - 2);
+                }
+                Tensor pixels = Tensor.of(px, batch, 3, s, s);
+                step = () -> last[0] = m.encodeImage(pixels).data();
+                flopsPerItem = v.flopsPerImage();
+            } else {
+                int ctx = m.text().contextLength();
+                int len = textLength == null ? ctx : Math.max(2, Math.min(ctx, textLength));
+                int vocab = m.text().vocabSize();
+                long[] ids = new long[batch * ctx];
+                for (int b = 0; b < batch; b++) {
+                    ids[b * ctx] = vocab - 2;
+                    for (int t = 1; t < len - 1; t++) {
+                        ids[b * ctx + t] = 1 + rnd.nextInt(vocab - 3);
+                    }
+                    ids[b * ctx + len - 1] = vocab - 1;
+                }
+                TokenBatch tokens = new TokenBatch(ids, null, batch, ctx);
+                step = () -> last[0] = m.encodeText(tokens).data();
+                flopsPerItem = m.text().flopsPerSequence(len);
+            }
+            double buildMs = (System.nanoTime() - tb) / 1e6;
+            long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+            int warmRuns = 0;
+            do {
+                step.run();
+                warmRuns++;
+            } while (System.nanoTime() < warmEnd);
+            List<Double> times = new ArrayList<>();
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            do {
+                long s0 = System.nanoTime();
+                step.run();
+                times.add((System.nanoTime() - s0) / 1e6);
+            } while (System.nanoTime() < end || times.size() < 3);
+            double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted[sorted.length / 2];
+            double itemsPerS = batch * 1000.0 / median;
+            double gflops = flopsPerItem * itemsPerS / 1e9;
+            double checksum = 0;
+            for (float f : last[0]) {
+                checksum += f;
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", arch != null ? "random " + arch : String.valueOf(modelPath));
+            r.put("tower", tower.name());
+            r.put("batch", batch);
+            r.put("threads", Parallel.threads());
+            r.put("kernels", Kernels.get().name());
+            r.put("items_per_s", round(itemsPerS));
+            r.put("ms_per_batch", round(median));
+            r.put("ms_min", round(sorted[0]));
+            r.put("ms_max", round(sorted[sorted.length - 1]));
+            r.put("runs", sorted.length);
+            r.put("warmup_runs", warmRuns);
+            r.put("gflops", round(gflops));
+            r.put("gflop_per_item", round(flopsPerItem / 1e9));
+            r.put("load_ms", round(loadMs));
+            r.put("tower_build_ms", round(buildMs));
+            r.put("peak_rss_mb", peakRssMb());
+            r.put("checksum", checksum);
+            if (!json) {
+                System.out.printf("%s %s tower, batch %d, %d threads, kernels %s%n", r.get("model"), tower, batch,
+                        Parallel.threads(), Kernels.get().name());
+                System.out.printf("  %.2f %s/s   %.1f ms/batch (median of %d; min %.1f, max %.1f)   %.1f GFLOP/s%n",
+                        itemsPerS, tower == Tower.image ? "images" : "texts", median, sorted.length, sorted[0],
+                        sorted[sorted.length - 1], gflops);
+                System.out.printf("  load %.0f ms, tower build %.0f ms, peak RSS %s MB, checksum %.6g%n", loadMs, buildMs,
+                        r.get("peak_rss_mb"), checksum);
+            } else {
+                Json.println(r);
+            }
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    /** VmHWM from /proc (Linux), else -1. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] p = line.trim().split("\\s+");
+                    return Long.parseLong(p[1]) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+}
