@@ -61,7 +61,7 @@ public final class MultiHeadAttention {
             System.arraycopy(k.get("bias", dim), 0, b, dim, dim);
             System.arraycopy(v.get("bias", dim), 0, b, 2 * dim, dim);
         }
-        return new MultiHeadAttention(w, b, Linear.load(out, dim, dim, bias), dim, heads, forPooling);
+        return new MultiHeadAttention(w, b, Linear.load(out, dim, dim, true), dim, heads, forPooling);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import io.clip4j.tensor.Activation;
 
 import java.util.LinkedHashMap;
@@ -42,17 +43,17 @@ public final class ClipArchitectures {
         return c;
     }
 
-    private static ClipConfig.Text text(int width, int heads, int layers) {
-        return new ClipConfig.Text(49408, 77, width, layers, heads, width * 4, Activation.QUICK_GELU, 1e-5f,
-                ClipConfig.Pooling.ARGMAX, 49407, 49406, false);
+    private static TextConfig text(int width, int heads, int layers) {
+        return new TextConfig(49408, 77, width, layers, heads, width * 4, Activation.QUICK_GELU, 1e-5f,
+                TextConfig.Pooling.ARGMAX, 49407, 49406, false, true);
     }
 
-    private static ClipConfig vit(int embed, int image, int width, int layers, int patch, ClipConfig.Text text) {
+    private static ClipConfig vit(int embed, int image, int width, int layers, int patch, TextConfig text) {
         return new ClipConfig(embed, new ClipConfig.Vision(ClipConfig.VisionKind.VIT, image, width, layers, null, patch,
                 width / 64, width * 4, Activation.QUICK_GELU, 1e-5f), text, ClipConfig.Layout.OPENAI);
     }
 
-    private static ClipConfig resnet(int embed, int image, int[] layers, int width, ClipConfig.Text text) {
+    private static ClipConfig resnet(int embed, int image, int[] layers, int width, TextConfig text) {
         return new ClipConfig(embed, new ClipConfig.Vision(ClipConfig.VisionKind.RESNET, image, width, 0, layers, 0,
                 width * 32 / 64, 0, Activation.QUICK_GELU, 1e-5f), text, ClipConfig.Layout.OPENAI);
     }

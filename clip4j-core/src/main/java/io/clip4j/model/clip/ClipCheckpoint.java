@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.model.ModelFiles;
@@ -129,14 +130,14 @@ final class ClipCheckpoint {
                 v.path("intermediate_size").asInt(3072), activation(v, path, "vision_config"),
                 (float) v.path("layer_norm_eps").asDouble(1e-5));
         int eos = t.path("eos_token_id").asInt(49407);
-        ClipConfig.Text text = new ClipConfig.Text(t.path("vocab_size").asInt(49408),
+        TextConfig text = new TextConfig(t.path("vocab_size").asInt(49408),
                 t.path("max_position_embeddings").asInt(77), t.path("hidden_size").asInt(512),
                 t.path("num_hidden_layers").asInt(12), t.path("num_attention_heads").asInt(8),
                 t.path("intermediate_size").asInt(2048), activation(t, path, "text_config"),
                 (float) t.path("layer_norm_eps").asDouble(1e-5),
                 // transformers keeps argmax pooling for legacy configs whose eos_token_id is 2
-                eos == 2 ? ClipConfig.Pooling.ARGMAX : ClipConfig.Pooling.FIRST_EOS, eos,
-                t.path("bos_token_id").asInt(49406), true);
+                eos == 2 ? TextConfig.Pooling.ARGMAX : TextConfig.Pooling.FIRST_EOS, eos,
+                t.path("bos_token_id").asInt(49406), true, true);
         checkDivisible(vision.width(), vision.heads(), path + ": vision_config");
         checkDivisible(text.width(), text.heads(), path + ": text_config");
         return new ClipConfig(projection, vision, text, ClipConfig.Layout.HF);

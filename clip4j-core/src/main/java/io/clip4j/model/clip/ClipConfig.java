@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import io.clip4j.tensor.Activation;
 
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * @param text      the text tower
  * @param layout    the checkpoint's key layout
  */
-public record ClipConfig(int embedDim, Vision vision, Text text, Layout layout) {
+public record ClipConfig(int embedDim, Vision vision, TextConfig text, Layout layout) {
 
     /** How the checkpoint names its tensors. */
     public enum Layout {
@@ -71,22 +72,5 @@ public record ClipConfig(int embedDim, Vision vision, Text text, Layout layout) 
                     : ", stages " + Arrays.toString(resnetLayers))
                     + ", heads " + heads + ", " + activation + ", eps " + layerNormEps + "]";
         }
-    }
-
-    /** Where the text tower pools its sequence. */
-    public enum Pooling {
-        /** {@code argmax(input_ids)}: the EOT token has the largest id (OpenAI; legacy HF configs). */
-        ARGMAX,
-        /** The first position holding {@code eosTokenId} (HF with a real eos_token_id). */
-        FIRST_EOS
-    }
-
-    /**
-     * @param contextLength   rows of the positional embedding
-     * @param usePaddingMask  whether an attention mask (when given) hides padding keys (HF does, OpenAI does not)
-     */
-    public record Text(int vocabSize, int contextLength, int width, int layers, int heads, int mlpWidth,
-                       Activation activation, float layerNormEps, Pooling pooling, int eosTokenId, int bosTokenId,
-                       boolean usePaddingMask) {
     }
 }

@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Activation;
@@ -139,8 +140,8 @@ final class OpenAiConfig {
         ClipCheckpoint.checkDivisible(vision.kind() == ClipConfig.VisionKind.VIT ? vision.width() : vision.resnetEmbedWidth(),
                 vision.heads(), file + ": vision tower");
         ClipCheckpoint.checkDivisible(textWidth, textHeads, file + ": text tower");
-        ClipConfig.Text text = new ClipConfig.Text(vocab, contextLength, textWidth, textLayers, textHeads, textMlp, act, eps,
-                ClipConfig.Pooling.ARGMAX, vocab - 1, vocab - 2, false);
+        TextConfig text = new TextConfig(vocab, contextLength, textWidth, textLayers, textHeads, textMlp, act, eps,
+                TextConfig.Pooling.ARGMAX, vocab - 1, vocab - 2, false, true);
         return new ClipConfig(embedDim, vision, text, ClipConfig.Layout.OPENAI);
     }
 

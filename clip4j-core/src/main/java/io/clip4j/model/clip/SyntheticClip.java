@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.tensor.Activation;
@@ -114,7 +115,7 @@ public final class SyntheticClip {
 
     private void openAi() {
         ClipConfig.Vision v = cfg.vision();
-        ClipConfig.Text t = cfg.text();
+        TextConfig t = cfg.text();
         int e = cfg.embedDim();
         put("positional_embedding", 0.01f, 0f, t.contextLength(), t.width());
         weight("text_projection", t.width(), e);
@@ -191,7 +192,7 @@ public final class SyntheticClip {
 
     private void hf() {
         ClipConfig.Vision v = cfg.vision();
-        ClipConfig.Text t = cfg.text();
+        TextConfig t = cfg.text();
         if (v.kind() != ClipConfig.VisionKind.VIT) {
             throw new IllegalArgumentException("the HF layout has no ResNet tower");
         }
@@ -221,7 +222,7 @@ public final class SyntheticClip {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         ClipConfig.Vision v = cfg.vision();
-        ClipConfig.Text t = cfg.text();
+        TextConfig t = cfg.text();
         if (cfg.layout() == ClipConfig.Layout.OPENAI) {
             root.put("embed_dim", cfg.embedDim());
             root.put("image_resolution", v.imageSize());

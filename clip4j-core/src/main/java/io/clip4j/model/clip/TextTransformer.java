@@ -1,6 +1,8 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import io.clip4j.model.TextEncoder;
+import io.clip4j.nn.Blocks;
 import io.clip4j.nn.LayerNorm;
 import io.clip4j.nn.Linear;
 import io.clip4j.nn.ResidualAttentionBlock;
@@ -13,15 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CLIP's causal text transformer: {@code token_embedding} + {@code positional_embedding}, causally
- * masked pre-norm blocks, {@code ln_final}, pooling at the end-of-text token, {@code text_projection}.
+ * The transformer text tower: {@code token_embedding} + {@code positional_embedding}, pre-norm blocks
+ * (causally masked for CLIP, bidirectional for SigLIP), {@code ln_final}, pooling at one position (CLIP:
+ * the end-of-text token; SigLIP: the last position), {@code text_projection} (SigLIP: {@code head}).
  *
- * <p>Because of the causal mask, positions after the pooled token cannot influence it, so the tower
- * only computes the first {@code max(pooled index) + 1} positions of a batch (identical results).
+ * <p>With the causal mask, positions after the pooled token cannot influence it, so the tower only
+ * computes the first {@code max(pooled index) + 1} positions of a batch (identical results).
  */
 public final class TextTransformer implements TextEncoder {
 
-    private final ClipConfig.Text cfg;
+    private final TextConfig cfg;
     private final float[] tokenEmbedding;      // [vocab, width]
     private final float[] positionalEmbedding; // [context, width]
     private final Transformer transformer;
@@ -29,7 +32,7 @@ public final class TextTransformer implements TextEncoder {
     private final Linear projection;           // width -> embed, no bias; null: pooled features
     private final boolean truncateAfterEot;
 
-    TextTransformer(ClipConfig.Text cfg, float[] tokenEmbedding, float[] positionalEmbedding, Transformer transformer,
+    public TextTransformer(TextConfig cfg, float[] tokenEmbedding, float[] positionalEmbedding, Transformer transformer,
                     LayerNorm lnFinal, Linear projection, boolean truncateAfterEot) {
         this.cfg = cfg;
         this.tokenEmbedding = tokenEmbedding;
@@ -41,12 +44,12 @@ public final class TextTransformer implements TextEncoder {
     }
 
     /** OpenAI layout: top-level {@code token_embedding}, {@code positional_embedding}, {@code transformer}, ... */
-    static TextTransformer loadOpenAi(WeightSource ws, ClipConfig.Text cfg, int embedDim) {
+    static TextTransformer loadOpenAi(WeightSource ws, TextConfig cfg, int embedDim) {
         int w = cfg.width();
         List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource rb = ws.pp("transformer").pp("resblocks");
         for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(ClipBlocks.openAiBlock(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
+            blocks.add(Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         }
         return new TextTransformer(cfg,
                 ws.get("token_embedding.weight", cfg.vocabSize(), w),
@@ -57,12 +60,12 @@ public final class TextTransformer implements TextEncoder {
     }
 
     /** HF layout: {@code text_model.*} plus {@code text_projection} (null if absent). */
-    static TextTransformer loadHf(WeightSource tm, WeightSource projection, ClipConfig.Text cfg, int embedDim) {
+    static TextTransformer loadHf(WeightSource tm, WeightSource projection, TextConfig cfg, int embedDim) {
         int w = cfg.width();
         List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = tm.pp("encoder").pp("layers");
         for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(ClipBlocks.hfBlock(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
+            blocks.add(Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         }
         WeightSource emb = tm.pp("embeddings");
         return new TextTransformer(cfg,
@@ -93,7 +96,7 @@ public final class TextTransformer implements TextEncoder {
         return projection == null ? cfg.width() : projection.out();
     }
 
-    public ClipConfig.Text config() {
+    public TextConfig config() {
         return cfg;
     }
 
@@ -102,12 +105,14 @@ public final class TextTransformer implements TextEncoder {
         int[] idx = new int[batch];
         for (int b = 0; b < batch; b++) {
             int best = 0;
-            if (cfg.pooling() == ClipConfig.Pooling.ARGMAX) {
+            if (cfg.pooling() == TextConfig.Pooling.ARGMAX) {
                 for (int t = 1; t < len; t++) {
                     if (ids[b * len + t] > ids[b * len + best]) {
                         best = t;
                     }
                 }
+            } else if (cfg.pooling() == TextConfig.Pooling.LAST) {
+                best = len - 1;
             } else {
                 for (int t = 0; t < len; t++) {
                     if (ids[b * len + t] == cfg.eosTokenId()) {
@@ -142,7 +147,7 @@ public final class TextTransformer implements TextEncoder {
         }
         int[] pooled = poolingIndices(ids, batch, len);
         int eff = len;
-        if (truncateAfterEot && !trace.enabled()) {
+        if (truncateAfterEot && cfg.causal() && !trace.enabled()) {
             eff = 0;
             for (int p : pooled) {
                 eff = Math.max(eff, p + 1);
@@ -168,7 +173,7 @@ public final class TextTransformer implements TextEncoder {
                 }
             }
         }
-        transformer.forward(ops, x, batch, eff, true, keyValid, trace, "text.resblocks");
+        transformer.forward(ops, x, batch, eff, cfg.causal(), keyValid, trace, "text.resblocks");
         float[] pooledRows = new float[batch * w];
         if (trace.enabled()) {
             float[] all = lnFinal.forward(ops, x, batch * eff);
@@ -191,7 +196,7 @@ public final class TextTransformer implements TextEncoder {
     public long flopsPerSequence(int len) {
         long f = 0;
         for (ResidualAttentionBlock b : transformer.blocks()) {
-            f += ClipBlocks.blockFlops(b, len, (len + 1) / 2);
+            f += Blocks.flops(b, len, cfg.causal() ? (len + 1) / 2 : len);
         }
         if (projection != null) {
             f += 2L * cfg.width() * projection.out();

@@ -1,6 +1,7 @@
 package io.clip4j.model.clip;
 
 import io.clip4j.model.ImageEncoder;
+import io.clip4j.nn.Blocks;
 import io.clip4j.nn.LayerNorm;
 import io.clip4j.nn.Linear;
 import io.clip4j.nn.Mlp;
@@ -59,7 +60,7 @@ public final class VisionTransformer implements ImageEncoder {
         List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource rb = ws.pp("transformer").pp("resblocks");
         for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(ClipBlocks.openAiBlock(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
+            blocks.add(Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         }
         return new VisionTransformer(cfg.imageSize(), p, w,
                 ws.get("conv1.weight", w, 3, p, p),
@@ -79,7 +80,7 @@ public final class VisionTransformer implements ImageEncoder {
         List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = vm.pp("encoder").pp("layers");
         for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(ClipBlocks.hfBlock(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
+            blocks.add(Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         }
         WeightSource emb = vm.pp("embeddings");
         return new VisionTransformer(cfg.imageSize(), p, w,
@@ -156,7 +157,7 @@ public final class VisionTransformer implements ImageEncoder {
         long len = (long) grid * grid + 1;
         long f = 2L * grid * grid * width * 3L * patchSize * patchSize;
         for (ResidualAttentionBlock blk : transformer.blocks()) {
-            f += ClipBlocks.blockFlops(blk, len, len);
+            f += Blocks.flops(blk, len, len);
         }
         if (proj != null) {
             f += 2L * width * proj.out();

@@ -1,5 +1,6 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.model.TextConfig;
 import io.clip4j.model.TokenBatch;
 import io.clip4j.tensor.Activation;
 import io.clip4j.tensor.Kernels;
@@ -39,18 +40,18 @@ class ClipVariantsTest {
     @TempDir
     Path tmp;
 
-    static ClipConfig.Text text(int vocab, int ctx, int width, int layers, int heads, int mlp, Activation act) {
-        return new ClipConfig.Text(vocab, ctx, width, layers, heads, mlp, act, 1e-5f, ClipConfig.Pooling.ARGMAX,
-                vocab - 1, vocab - 2, false);
+    static TextConfig text(int vocab, int ctx, int width, int layers, int heads, int mlp, Activation act) {
+        return new TextConfig(vocab, ctx, width, layers, heads, mlp, act, 1e-5f, TextConfig.Pooling.ARGMAX,
+                vocab - 1, vocab - 2, false, true);
     }
 
     static ClipConfig vit(int embed, int image, int width, int layers, int patch, int heads, int mlp, Activation act,
-                          ClipConfig.Text t, ClipConfig.Layout layout) {
+                          TextConfig t, ClipConfig.Layout layout) {
         return new ClipConfig(embed, new ClipConfig.Vision(ClipConfig.VisionKind.VIT, image, width, layers, null, patch,
                 heads, mlp, act, 1e-5f), t, layout);
     }
 
-    static ClipConfig resnet(int embed, int image, int width, int[] stages, int heads, ClipConfig.Text t) {
+    static ClipConfig resnet(int embed, int image, int width, int[] stages, int heads, TextConfig t) {
         return new ClipConfig(embed, new ClipConfig.Vision(ClipConfig.VisionKind.RESNET, image, width, 0, stages, 0,
                 heads, 0, Activation.QUICK_GELU, 1e-5f), t, ClipConfig.Layout.OPENAI);
     }
@@ -162,7 +163,7 @@ class ClipVariantsTest {
         try (SafeTensorsFile golden = SafeTensorsFile.open(src.resolve("golden.safetensors"));
              ClipModel m = ClipModel.load(dir)) {
             assertEquals(ClipConfig.Layout.HF, m.config().layout());
-            assertEquals(ClipConfig.Pooling.ARGMAX, m.config().text().pooling());
+            assertEquals(TextConfig.Pooling.ARGMAX, m.config().text().pooling());
             Tensor img = m.encodeImage(Tensor.of(golden.floats("pixel_values"), 5, 3, 32, 32));
             Fixtures.assertClose("image_features", img.data(), golden.floats("image_features"), 1e-4);
             Tensor txt = m.encodeText(new TokenBatch(golden.longs("input_ids"), null, 4, 77));
