@@ -1,8 +1,10 @@
 package io.clip4j.weights;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -36,10 +38,14 @@ public final class SafeTensorsFile implements WeightFile {
     /** Headers larger than this are refused outright (real ones are a few MB at most). */
     static final long MAX_HEADER_BYTES = 256L << 20;
 
+    // Like the reference (Rust) reader, refuse duplicate names and anything after the JSON object but
+    // padding: either would let two tools read different tensors out of the same file.
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_HEADER_BYTES > Integer.MAX_VALUE
                     ? Integer.MAX_VALUE : (int) MAX_HEADER_BYTES).build())
-            .build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path path;
     private final Arena arena;
