@@ -37,6 +37,8 @@ class ClipParityTest {
                 Arguments.of("clip-rn-openai-tiny", "model.safetensors", "", 1e-4),
                 Arguments.of("clip-rn-openai-tiny", "model-fp16.safetensors", "fp16.", 1e-4),
                 Arguments.of("clip-rn-openai-tiny", "model-fp16.safetensors", "", 2e-2),
+                Arguments.of("clip-vit-openai-tiny", "model.pt", "fp16.", 1e-4),
+                Arguments.of("clip-rn-openai-tiny", "model.pt", "", 1e-4),
                 Arguments.of("clip-vit-hf-tiny", "model.safetensors", "", 1e-4));
     }
 
