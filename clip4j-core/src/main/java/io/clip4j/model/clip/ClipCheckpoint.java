@@ -179,7 +179,7 @@ final class ClipCheckpoint {
     TextTransformer buildText() {
         if (config.layout() == ClipConfig.Layout.HF) {
             TextTransformer t = TextTransformer.loadHf(root.pp("text_model"),
-                    root.has("text_projection.weight") ? root.pp("text_projection") : null, config.text(), config.embedDim());
+                    root.has("text_projection.weight") ? root.pp("text_projection") : null, config.text(), config.embedDim(), false);
             checkAllUsed(root.pp("text_model"));
             return t;
         }

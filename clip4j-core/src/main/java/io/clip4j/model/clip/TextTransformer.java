@@ -59,8 +59,12 @@ public final class TextTransformer implements TextEncoder {
                 Linear.fromMatmulWeight(ws.get("text_projection", w, embedDim), w, embedDim), true);
     }
 
-    /** HF layout: {@code text_model.*} plus {@code text_projection} (null if absent). */
-    static TextTransformer loadHf(WeightSource tm, WeightSource projection, TextConfig cfg, int embedDim) {
+    /**
+     * HF layout: {@code text_model.*} plus the projection ({@code text_projection}, bias-free, for CLIP;
+     * {@code text_model.head} with bias for SigLIP; null if absent).
+     */
+    public static TextTransformer loadHf(WeightSource tm, WeightSource projection, TextConfig cfg, int embedDim,
+                                         boolean projectionBias) {
         int w = cfg.width();
         List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = tm.pp("encoder").pp("layers");
@@ -73,7 +77,7 @@ public final class TextTransformer implements TextEncoder {
                 emb.get("position_embedding.weight", cfg.contextLength(), w),
                 new Transformer(blocks, w),
                 LayerNorm.load(tm.pp("final_layer_norm"), w, cfg.layerNormEps()),
-                projection == null ? null : Linear.load(projection, w, embedDim, false), true);
+                projection == null ? null : Linear.load(projection, w, embedDim, projectionBias), true);
     }
 
     /** The same tower, computing every position (for tracing all hidden states) or not. */
