@@ -41,7 +41,8 @@ public final class Blocks {
                         Linear.load(attn.pp("proj"), width, width, true), width, heads, false),
                 LayerNorm.load(ws.pp("norm2"), width, eps),
                 new Mlp(Linear.load(ws.pp("mlp").pp("fc1"), width, mlpWidth, true),
-                        Linear.load(ws.pp("mlp").pp("fc2"), mlpWidth, width, true), act));
+                        Linear.load(ws.pp("mlp").pp("fc2"), mlpWidth, width, true), act),
+                ws.getOptional("ls1.gamma", width), ws.getOptional("ls2.gamma", width));
     }
 
     /**
