@@ -8,7 +8,8 @@ repository root:  /usr/bin/python3 clip4j-core/src/test/resources/io/clip4j/text
 Writes:
   extra-*.model        tiny models (identity normalizer) covering what the fixture models do not:
                        user-defined symbols, unigram byte fallback, whitespace as suffix, kept extra
-                       whitespace, UNUSED pieces, CHAR and WORD models
+                       whitespace, UNUSED pieces, CHAR and WORD models, custom normalization and
+                       denormalization rules
   extra-cases.jsonl    {model, text | text_hex, ids, pieces, decoded}  encode/decode by the library
   extra-decode.jsonl   {model, ids, decoded}  decode of id sequences (control, unknown, byte pieces)
   siglip-extra.jsonl   {text, siglip_text, siglip_ids}  the SigLIP pipeline on edge-case texts with
@@ -45,6 +46,7 @@ EDGE_TEXTS = [
     "straße", "İstanbul", "ΟΔΟΣ ΟΔΟΣ", "Ǆemal", "x" * 1000, "Mixed   \t whitespace\u00a0\u2009here",
     "trailing spaces   ", "   leading spaces", "UPPER lower MiXeD", "'quoted' \"double\" `back`",
     "under_score and-dash", "emoji 😀😃😄 end", "tab\tsep\tvalues", "zero\u200bwidth\u200bspace",
+    "ABC ABD AB A ABCABC Straße it’s ！ x\u3000y", "axb xx",
 ]
 
 BAD_UTF8 = [b"ab\xffcd", b"\xe2\x96", b"x\xed\xa0\x80y", b"\xc0\xafz", b"\xf4\x90\x80\x80q", b"\x80\x80", b"ok\xe2"]
@@ -125,8 +127,9 @@ def train(name, texts, **kw):
         for t in texts:
             f.write(t.replace("\n", " ") + "\n")
     prefix = os.path.join(HERE, name)
-    spm.SentencePieceTrainer.train(input=corpus, model_prefix=prefix, normalization_rule_name="identity",
-                                   num_threads=1, minloglevel=2, **kw)
+    if "normalization_rule_tsv" not in kw:
+        kw["normalization_rule_name"] = "identity"
+    spm.SentencePieceTrainer.train(input=corpus, model_prefix=prefix, num_threads=1, minloglevel=2, **kw)
     os.remove(corpus)
     os.remove(prefix + ".vocab")
     return prefix + ".model"
@@ -145,6 +148,18 @@ def main():
     models["extra-char.model"] = train(
         "extra-char", texts, model_type="char", vocab_size=80, add_dummy_prefix=False, eos_id=-1,
         user_defined_symbols=["<sep>"], character_coverage=0.98)
+    # Custom rules (compiled into a precompiled_charsmap) and a denormalizer applied when decoding.
+    norm_tsv = os.path.join(HERE, "norm.tmp.tsv")
+    denorm_tsv = os.path.join(HERE, "denorm.tmp.tsv")
+    with open(norm_tsv, "w") as f:
+        f.write("DF\t73 73\n2019\t27\nFF01\t21\n41 42 43\t61 62 63\n3000\t20\n41 42\t78\n")
+    with open(denorm_tsv, "w") as f:
+        f.write("27\t2019\n78\t41 42\n")
+    models["extra-unigram-rules.model"] = train(
+        "extra-unigram-rules", texts, model_type="unigram", vocab_size=300, normalization_rule_tsv=norm_tsv,
+        denormalization_rule_tsv=denorm_tsv, character_coverage=0.98)
+    os.remove(norm_tsv)
+    os.remove(denorm_tsv)
     models["extra-word.model"] = train(
         "extra-word", texts, model_type="word", vocab_size=600, hard_vocab_limit=False,
         remove_extra_whitespaces=False, character_coverage=0.98)
