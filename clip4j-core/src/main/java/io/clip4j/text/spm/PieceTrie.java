@@ -1,7 +1,6 @@
 package io.clip4j.text.spm;
 
 import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * An immutable byte trie from pieces (UTF-8) to ids.
@@ -27,21 +26,39 @@ final class PieceTrie {
         this.childCount = childCount;
     }
 
-    /** Builds a trie; {@code keys} must be non-empty, distinct byte strings, {@code ids[i]} is the value of key i. */
+    /** Thrown by {@link #build} when two keys are equal. */
+    static final class DuplicateKeyException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final int id;
+
+        DuplicateKeyException(int id) {
+            super("duplicate key (value " + id + ")");
+            this.id = id;
+        }
+    }
+
+    /**
+     * Builds a trie; {@code keys} must be non-empty byte strings, {@code ids[i]} is the value of key i.
+     *
+     * @throws DuplicateKeyException if two keys are equal (naming the value of the later one)
+     */
     static PieceTrie build(byte[][] keys, int[] ids) {
         int n = keys.length;
-        Integer[] order = new Integer[n];
+        int[] order = new int[n];
         long totalBytes = 1;
         for (int i = 0; i < n; i++) {
             order[i] = i;
             totalBytes += keys[i].length;
         }
-        Arrays.sort(order, Comparator.comparing((Integer i) -> keys[i], Arrays::compareUnsigned));
+        sortUnsigned(order, keys);
         byte[][] sorted = new byte[n][];
         int[] sortedIds = new int[n];
         for (int i = 0; i < n; i++) {
             sorted[i] = keys[order[i]];
             sortedIds[i] = ids[order[i]];
+            if (i > 0 && Arrays.equals(sorted[i], sorted[i - 1])) {
+                throw new DuplicateKeyException(Math.max(sortedIds[i], sortedIds[i - 1]));
+            }
         }
 
         // Every node but the root consumes at least one key byte, so the total key length bounds the node count.
@@ -138,5 +155,78 @@ final class PieceTrie {
             }
         }
         return best;
+    }
+
+    /**
+     * Sorts {@code order} (indices into {@code keys}) by unsigned lexicographic key order: a multikey
+     * (three-way radix) quicksort, iterative so that no input can exhaust the stack.
+     */
+    private static void sortUnsigned(int[] order, byte[][] keys) {
+        int[] stack = new int[96];
+        int top = 0;
+        stack[top++] = 0;
+        stack[top++] = order.length;
+        stack[top++] = 0;
+        while (top > 0) {
+            int d = stack[--top];
+            int hi = stack[--top];
+            int lo = stack[--top];
+            if (hi - lo < 12) {
+                insertionSort(order, lo, hi, d, keys);
+                continue;
+            }
+            int pivot = byteAt(keys[order[lo + (hi - lo) / 2]], d);
+            int lt = lo;
+            int gt = hi - 1;
+            for (int i = lo; i <= gt; ) {
+                int c = byteAt(keys[order[i]], d);
+                if (c < pivot) {
+                    swap(order, lt++, i++);
+                } else if (c > pivot) {
+                    swap(order, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            if (top + 9 > stack.length) {
+                stack = Arrays.copyOf(stack, stack.length * 2);
+            }
+            stack[top++] = lo;
+            stack[top++] = lt;
+            stack[top++] = d;
+            stack[top++] = gt + 1;
+            stack[top++] = hi;
+            stack[top++] = d;
+            if (pivot >= 0) {
+                // Keys equal up to and including byte d: continue with the next byte.
+                stack[top++] = lt;
+                stack[top++] = gt + 1;
+                stack[top++] = d + 1;
+            }
+        }
+    }
+
+    private static void insertionSort(int[] order, int lo, int hi, int d, byte[][] keys) {
+        for (int i = lo + 1; i < hi; i++) {
+            int x = order[i];
+            byte[] key = keys[x];
+            int j = i - 1;
+            while (j >= lo && Arrays.compareUnsigned(keys[order[j]], d, keys[order[j]].length, key, d, key.length) > 0) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+    }
+
+    // The byte at depth d (0..255), or -1 past the end so that a prefix sorts before its extensions.
+    private static int byteAt(byte[] key, int d) {
+        return d < key.length ? key[d] & 0xFF : -1;
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 }

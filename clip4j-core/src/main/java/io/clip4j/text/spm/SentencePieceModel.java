@@ -111,7 +111,7 @@ public final class SentencePieceModel {
 
     /** The same as {@link #encode(String)} for text given as UTF-8 bytes; malformed bytes are handled as the library does. */
     public int[] encodeUtf8(byte[] utf8) {
-        return ids(encodeToSegments(utf8.clone()));
+        return ids(encodeToSegments(utf8));
     }
 
     /**

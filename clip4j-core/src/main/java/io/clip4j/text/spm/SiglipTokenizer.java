@@ -147,6 +147,11 @@ public final class SiglipTokenizer implements Tokenizer {
             return id;
         }
 
+        /**
+         * The tokenizer with these settings.
+         *
+         * @throws IllegalArgumentException if no eos id was set and the model has no {@code </s>} control piece
+         */
         public SiglipTokenizer build() {
             return new SiglipTokenizer(this);
         }

@@ -144,16 +144,14 @@ final class Vocabulary {
     private PieceTrie trie(List<Integer> ids, String source) {
         byte[][] keys = new byte[ids.size()][];
         int[] values = new int[ids.size()];
-        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < keys.length; i++) {
-            int id = ids.get(i);
-            keys[i] = pieceBytes[id];
-            values[i] = id;
-            // Byte strings, not Strings: two distinct invalid UTF-8 pieces may decode alike.
-            if (!seen.add(new String(keys[i], StandardCharsets.ISO_8859_1))) {
-                throw new ModelFormatException(source + ": piece " + pieces[id] + " (id " + id + ") is already defined");
-            }
+            values[i] = ids.get(i);
+            keys[i] = pieceBytes[values[i]];
         }
-        return PieceTrie.build(keys, values);
+        try {
+            return PieceTrie.build(keys, values);
+        } catch (PieceTrie.DuplicateKeyException e) {
+            throw new ModelFormatException(source + ": piece " + pieces[e.id] + " (id " + e.id + ") is already defined");
+        }
     }
 }
