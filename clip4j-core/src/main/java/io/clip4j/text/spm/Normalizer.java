@@ -1,6 +1,7 @@
 package io.clip4j.text.spm;
 
 import io.clip4j.weights.ModelFormatException;
+import java.util.Arrays;
 
 /**
  * SentencePiece's text normalizer ({@code normalizer.cc}), working on UTF-8 bytes.
@@ -55,7 +56,7 @@ final class Normalizer {
                 units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p + 3] & 0xFF) << 24;
             }
             rules = new DoubleArray(units);
-            replacements = java.util.Arrays.copyOfRange(blob, 4 + size, blob.length);
+            replacements = Arrays.copyOfRange(blob, 4 + size, blob.length);
         }
         this.userDefined = userDefined;
         this.addDummyPrefix = spec.addDummyPrefix();

@@ -1,7 +1,9 @@
 package io.clip4j.text.spm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.clip4j.text.TextTooLongException;
 import io.clip4j.text.Tokenizer;
 import io.clip4j.weights.ModelFormatException;
@@ -264,7 +266,7 @@ public final class SiglipTokenizer implements Tokenizer {
 
     private static JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
         try {
             JsonNode node = new ObjectMapper().readTree(file.toFile());
@@ -272,7 +274,7 @@ public final class SiglipTokenizer implements Tokenizer {
                 throw new ModelFormatException(file + ": expected a JSON object");
             }
             return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new ModelFormatException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot be read", e);

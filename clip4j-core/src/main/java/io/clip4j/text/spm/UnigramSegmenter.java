@@ -1,5 +1,7 @@
 package io.clip4j.text.spm;
 
+import java.util.Arrays;
+
 /**
  * Unigram segmentation: the highest-scoring path through the lattice of pieces, as
  * {@code unigram::Model::EncodeOptimized} computes it.
@@ -45,8 +47,8 @@ final class UnigramSegmenter implements Segmenter {
         float[] bestScore = new float[size + 1];
         int[] startsAt = new int[size + 1];
         int[] bestId = new int[size + 1];
-        java.util.Arrays.fill(startsAt, -1);
-        java.util.Arrays.fill(bestId, -1);
+        Arrays.fill(startsAt, -1);
+        Arrays.fill(bestId, -1);
         PieceTrie trie = vocab.normalPieces;
         int start = 0;
         while (start < size) {

@@ -3,6 +3,7 @@ package io.clip4j.text.spm;
 import io.clip4j.weights.ModelFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,7 +45,7 @@ final class Vocabulary {
         List<Integer> user = new ArrayList<>();
         boolean byteFallback = proto.trainer().byteFallback();
         int[] bytes = new int[256];
-        java.util.Arrays.fill(bytes, -1);
+        Arrays.fill(bytes, -1);
         int unk = -1;
         for (int i = 0; i < n; i++) {
             ModelProto.Piece p = list.get(i);
