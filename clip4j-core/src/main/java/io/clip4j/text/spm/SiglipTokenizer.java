@@ -25,8 +25,8 @@ import java.util.Objects;
  * what {@code tokenizer(text, padding="max_length", truncation=True)} returns.
  *
  * <p>HF's slow tokenizer encodes {@code "<unk>" + "\u2581" + text} with the dummy prefix off and drops the
- * {@code <unk>} pieces. With SigLIP's normalizer, which maps U+2581 to a space, that is the plain encoding of
- * the canonical text, which is what this class computes. Not reproduced: HF treats a literal special-token
+ * {@code <unk>} pieces. With a normalizer that maps U+2581 to a space (the default {@code nmt_nfkc} does), that
+ * is the plain encoding of the canonical text, which is what this class computes (and what big_vision does). Not reproduced: HF treats a literal special-token
  * string in the input (e.g. {@code "</s>"}) as that token and skips the final {@code </s>} when the ids already
  * end with it; here such strings are ordinary text.
  *
