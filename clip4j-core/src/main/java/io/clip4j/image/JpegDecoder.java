@@ -53,7 +53,7 @@ final class JpegDecoder {
 
     /** Warnings that do not mean damaged image data (PIL decodes such files without complaint). */
     private static final List<String> HARMLESS_WARNINGS = List.of("extraneous bytes", "icc", "jfif", "adobe",
-            "thumb", "exif");
+            "thumb", "exif", "16 bit dqt");
 
     private JpegDecoder() {
     }
