@@ -70,6 +70,10 @@ final class BmpDecoder {
             if (cm instanceof IndexColorModel icm) {
                 return paletteImage(raster, icm, w, h);
             }
+            if (raster.getNumBands() == 1 && bits <= 8) {
+                // ImageIO turns a grey-ramp palette into a gray image; its samples are the grey levels.
+                return greyImage(raster, w, h, bits);
+            }
             boolean alpha = bits == 32 && (alphaMask != 0 || allMasksZero);
             ImageMode mode = alpha ? ImageMode.RGBA : ImageMode.RGB;
             int c = mode.channels();
@@ -94,6 +98,19 @@ final class BmpDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    private static DecodedImage greyImage(Raster raster, int w, int h, int bits) {
+        byte[] px = new byte[Math.multiplyExact(w, h)];
+        int[] row = new int[w];
+        int max = (1 << raster.getSampleModel().getSampleSize(0)) - 1;
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                px[y * w + x] = (byte) (max == 255 ? row[x] : row[x] * 255 / max);
+            }
+        }
+        return new DecodedImage(w, h, bits == 1 ? ImageMode.BILEVEL : ImageMode.L, px, null, "BMP");
     }
 
     private static DecodedImage paletteImage(Raster raster, IndexColorModel icm, int w, int h) {
