@@ -2,6 +2,8 @@ package io.clip4j.image;
 
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.EOFException;
 import java.io.IOException;
@@ -113,6 +115,23 @@ final class JpegDecoder {
         int w = raster.getWidth();
         int h = raster.getHeight();
         byte[] out = new byte[Math.multiplyExact(w, h)];
+        // Fast path for the byte rasters ImageIO's JPEG reader produces: read the buffer directly.
+        if (raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            byte[] data = db.getData();
+            int pixelStride = sm.getPixelStride();
+            int scanStride = sm.getScanlineStride();
+            int base = db.getOffset() + sm.getBandOffsets()[band];
+            for (int y = 0; y < h; y++) {
+                int p = base + y * scanStride;
+                int o = y * w;
+                for (int x = 0; x < w; x++, p += pixelStride) {
+                    out[o + x] = data[p];
+                }
+            }
+            return out;
+        }
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, row);

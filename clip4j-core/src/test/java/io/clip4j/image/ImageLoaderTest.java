@@ -267,6 +267,34 @@ class ImageLoaderTest {
     }
 
     @Test
+    void truncatedGifAndGifBombAreErrors() throws IOException {
+        byte[] r = new byte[16];
+        byte[] g = new byte[16];
+        byte[] b = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            r[i] = (byte) (i * 16);
+            g[i] = (byte) (255 - i * 16);
+            b[i] = (byte) (i * 7);
+        }
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(4, 16, r, g, b));
+        java.util.Random rnd = new java.util.Random(3);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.getRaster().setSample(x, y, 0, rnd.nextInt(16));
+            }
+        }
+        byte[] gif = encode(img, "gif");
+        assertEquals(64, LOADER.load(gif, "ok.gif").width());
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> LOADER.load(java.util.Arrays.copyOf(gif, gif.length / 2), "half.gif"));
+        assertTrue(e.getMessage().startsWith("half.gif: truncated GIF"), e.getMessage());
+        byte[] bomb = gif.clone();
+        bomb[6] = bomb[7] = bomb[8] = bomb[9] = (byte) 0xFF; // logical screen 65535 x 65535
+        ImageDecodeException big = assertThrows(ImageDecodeException.class, () -> LOADER.load(bomb, "bomb.gif"));
+        assertTrue(big.getMessage().contains("65535x65535"), big.getMessage());
+    }
+
+    @Test
     void zeroByteFileIsAnError() throws IOException {
         Path f = tmp.resolve("empty.png");
         Files.write(f, new byte[0]);
