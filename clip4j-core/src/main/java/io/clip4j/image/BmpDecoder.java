@@ -58,7 +58,7 @@ final class BmpDecoder {
             in.setByteOrder(ByteOrder.BIG_ENDIAN);
             in.seek(0);
         }
-        ImageReader reader = ImageIoSupport.reader("bmp", null, name);
+        ImageReader reader = ImageIoSupport.reader("bmp", name);
         try {
             ImageIoSupport.attach(reader, in);
             int[] size = ImageIoSupport.guardedSize(reader, name, maxPixels);

@@ -85,7 +85,7 @@ public final class DecodedImage {
         return pixels[(y * width + x) * mode.channels() + channel] & 255;
     }
 
-    /** The same pixels under another mode of equal channel count (internal re-labelling). */
+    /** An image of the same mode, palette and format with other pixels (used by resize and crop). */
     DecodedImage withPixels(int newWidth, int newHeight, byte[] newPixels) {
         return new DecodedImage(newWidth, newHeight, mode, newPixels, palette, format);
     }

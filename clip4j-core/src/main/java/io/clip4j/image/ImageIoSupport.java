@@ -18,28 +18,13 @@ final class ImageIoSupport {
     private ImageIoSupport() {
     }
 
-    /** A fresh reader for {@code formatName}, preferring one whose provider class starts with {@code preferredPrefix}. */
-    static ImageReader reader(String formatName, String preferredPrefix, String name) {
+    /** A fresh reader for {@code formatName} (the highest-priority registered one). */
+    static ImageReader reader(String formatName, String name) {
         Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(formatName);
-        ImageReader first = null;
-        while (it.hasNext()) {
-            ImageReader r = it.next();
-            if (preferredPrefix == null || r.getClass().getName().startsWith(preferredPrefix)) {
-                if (first != null) {
-                    first.dispose();
-                }
-                return r;
-            }
-            if (first == null) {
-                first = r;
-            } else {
-                r.dispose();
-            }
-        }
-        if (first == null) {
+        if (!it.hasNext()) {
             throw new ImageDecodeException(name + ": no ImageIO reader for " + formatName + " is installed");
         }
-        return first;
+        return it.next();
     }
 
     /** Attaches {@code in} to {@code reader} and records every warning it reports. */

@@ -77,7 +77,7 @@ final class JpegDecoder {
             throw new ImageDecodeException(name + ": JPEG with " + nc + " components is not supported");
         }
         in.seek(0);
-        ImageReader reader = ImageIoSupport.reader("jpeg", null, name);
+        ImageReader reader = ImageIoSupport.reader("jpeg", name);
         Raster raster;
         List<String> warnings;
         try {

@@ -21,7 +21,7 @@ final class PngDecoder {
     }
 
     static DecodedImage decode(ImageInputStream in, String name, long maxPixels) throws IOException {
-        ImageReader reader = ImageIoSupport.reader("png", null, name);
+        ImageReader reader = ImageIoSupport.reader("png", name);
         try {
             ImageIoSupport.attach(reader, in);
             int[] size = ImageIoSupport.guardedSize(reader, name, maxPixels);

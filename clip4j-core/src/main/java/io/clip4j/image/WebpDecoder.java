@@ -3,7 +3,9 @@ package io.clip4j.image;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteOrder;
 
 /**
  * WebP (first frame) via the TwelveMonkeys ImageIO plugin, as RGB or RGBA like Pillow. Lossless WebP
@@ -16,7 +18,8 @@ final class WebpDecoder {
     }
 
     static DecodedImage decode(ImageInputStream in, String name, long maxPixels) throws IOException {
-        ImageReader reader = ImageIoSupport.reader("webp", null, name);
+        checkComplete(in, name);
+        ImageReader reader = ImageIoSupport.reader("webp", name);
         try {
             ImageIoSupport.attach(reader, in);
             int[] size = ImageIoSupport.guardedSize(reader, name, maxPixels);
@@ -49,5 +52,36 @@ final class WebpDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Refuses a file shorter than its RIFF header and chunk sizes declare: the WebP reader decodes such
+     * a truncated file without complaint (libwebp, and so PIL, report it as truncated).
+     */
+    private static void checkComplete(ImageInputStream in, String name) throws IOException {
+        try {
+            in.seek(4);
+            in.setByteOrder(ByteOrder.LITTLE_ENDIAN);
+            long riffEnd = 8 + in.readUnsignedInt();
+            in.seek(12);
+            while (in.getStreamPosition() + 8 <= riffEnd) {
+                in.readInt(); // chunk FourCC
+                long size = in.readUnsignedInt();
+                long end = in.getStreamPosition() + size + (size & 1);
+                if (end - (size & 1) > riffEnd) {
+                    throw new ImageDecodeException(name + ": corrupt WebP (chunk extends past the RIFF size)");
+                }
+                in.seek(end - 1);
+                if (size > 0 && in.read() < 0) {
+                    throw new ImageDecodeException(name + ": truncated WebP (file ends inside a chunk)");
+                }
+                in.seek(end);
+            }
+        } catch (EOFException e) {
+            throw new ImageDecodeException(name + ": truncated WebP", e);
+        } finally {
+            in.setByteOrder(ByteOrder.BIG_ENDIAN);
+        }
+        in.seek(0);
     }
 }

@@ -152,6 +152,9 @@ class ImageLoaderTest {
             }
         }
         assertArrayEquals(expected, im.pixels());
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> LOADER.load(java.util.Arrays.copyOf(webp, 60), "cut.webp"));
+        assertTrue(e.getMessage().startsWith("cut.webp: truncated WebP"), e.getMessage());
     }
 
     @Test
