@@ -16,8 +16,8 @@ import java.util.Objects;
 /**
  * Decodes image files into {@link DecodedImage}s with the mode and pixels PIL ({@code Image.open}
  * + {@code load}) would give: JPEG (baseline, progressive, grayscale, CMYK/YCCK; pixels equal to
- * libjpeg-turbo's; EXIF orientation not applied, no ICC conversion), PNG (all colour types; see
- * {@link PngDecoder} for 16-bit), GIF (first frame), BMP and WebP. The format is recognised from the
+ * libjpeg-turbo's; EXIF orientation not applied, no ICC conversion), PNG (all colour types and bit
+ * depths), GIF (first frame), BMP and WebP. The format is recognised from the
  * file's leading bytes, never from its name.
  *
  * <p>Guarantees for hostile input: the pixel count is read from the header and checked against
