@@ -132,6 +132,11 @@ public final class ClipBpeTokenizer implements Tokenizer {
         return model.vocabSize();
     }
 
+    /** The token string of an id (byte-level characters, "&lt;/w&gt;" ending a word), or null. */
+    String vocabToken(int id) {
+        return model.token(id);
+    }
+
     @Override
     public int contextLength() {
         return contextLength;
@@ -145,7 +150,11 @@ public final class ClipBpeTokenizer implements Tokenizer {
      */
     @Override
     public int[] encode(String text) {
-        String cleaned = ClipTextCleaner.clean(text);
+        return encodeCleaned(ClipTextCleaner.clean(text));
+    }
+
+    /** The ids of text that is already cleaned (the reference's loop over {@code re.findall}). */
+    int[] encodeCleaned(String cleaned) {
         int[] ids = new int[Math.max(16, cleaned.length() / 2)];
         int count = 0;
         for (String word : ClipPreTokenizer.split(cleaned)) {

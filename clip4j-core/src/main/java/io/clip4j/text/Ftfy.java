@@ -3,8 +3,9 @@ package io.clip4j.text;
 import java.text.Normalizer;
 
 /**
- * A port of {@code ftfy.fix_text} (ftfy 6.3.1 by Robyn Speer, "fixes text for you") with its whole
- * default configuration, as the CLIP tokenizer runs it on every input.
+ * A port of {@code ftfy.fix_text} from ftfy 6.3.1 ("fixes text for you", by Robyn Speer; Apache License
+ * 2.0, see {@code io/clip4j/text/LICENSE-ftfy.txt}) with its whole default configuration, as the CLIP
+ * tokenizer runs it on every input.
  *
  * <p>The fixes, applied repeatedly to each line until the line stops changing:
  * <ol>
@@ -144,7 +145,7 @@ public final class Ftfy {
             }
         }
         // Mojibake that remains in places, with no consistent way to re-decode the whole string.
-        if (FtfyCharData.UTF8_DETECTOR_RE.matcher(text).find()) {
+        if (FtfyCharData.findUtf8Mojibake(text, 0) != null) {
             String fixed = FtfyFixes.decodeInconsistentUtf8(text);
             if (!fixed.equals(text)) {
                 return fixed;

@@ -106,9 +106,4 @@ final class FtfyBadness {
     static boolean isBad(String text) {
         return BADNESS_RE.matcher(text).find();
     }
-
-    /** ftfy's {@code badness}: the number of non-overlapping unlikely sequences in the text. */
-    static int badness(String text) {
-        return (int) BADNESS_RE.matcher(text).results().count();
-    }
 }

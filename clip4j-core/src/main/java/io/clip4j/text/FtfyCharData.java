@@ -72,15 +72,61 @@ final class FtfyCharData {
                     + " 40F 451-45C 45E 45F 490 491 2020 2021 2030 2039 203A 20AC 2116 2122");
 
     /**
-     * Sequences of likely UTF-8 mojibake, coalesced with '+'. The lookbehind keeps it from fixing a
-     * few characters in the middle of a larger garble.
+     * ftfy's {@code UTF8_DETECTOR_RE}: a run of one or more sequences that look like UTF-8 read in a
+     * single-byte encoding (a first-of-2 character and one continuation, a first-of-3 and two, or a
+     * first-of-4 and three), coalesced so they can be fixed together, and not preceded by a strict
+     * continuation character (so that a few characters in the middle of a larger garble are left
+     * alone).
+     *
+     * <p>This is a scanner rather than a {@link Pattern}: Java's engine recurses once per repetition
+     * of a group and overflows its stack on long runs. Since nothing follows the repetition, the
+     * regex's first successful path is simply: at each step take the first alternative that matches,
+     * and stop when none does; that is what {@link #utf8MojibakeEnd} does.
+     *
+     * @return {start, end} of the first run at or after {@code from}, or null
      */
-    static final Pattern UTF8_DETECTOR_RE = Pattern.compile(
-            "(?<!" + cls(UTF8_CONTINUATION_STRICT) + ")(?:"
-                    + cls(UTF8_FIRST_OF_2) + cls(UTF8_CONTINUATION)
-                    + "|" + cls(UTF8_FIRST_OF_3) + cls(UTF8_CONTINUATION) + "{2}"
-                    + "|" + cls(UTF8_FIRST_OF_4) + cls(UTF8_CONTINUATION) + "{3}"
-                    + ")+");
+    static int[] findUtf8Mojibake(String text, int from) {
+        for (int p = from; p < text.length(); p++) {
+            int end = utf8MojibakeEnd(text, p);
+            if (end > p && (p == 0 || !UTF8_CONTINUATION_STRICT.contains(text.codePointBefore(p)))) {
+                return new int[] {p, end};
+            }
+        }
+        return null;
+    }
+
+    /** The end of the longest run of mojibake sequences starting at {@code p} ({@code p} if none). */
+    private static int utf8MojibakeEnd(String text, int p) {
+        int pos = p;
+        while (pos < text.length()) {
+            char first = text.charAt(pos);
+            int next;
+            if (UTF8_FIRST_OF_2.contains(first) && continuations(text, pos + 1, 1)) {
+                next = pos + 2;
+            } else if (UTF8_FIRST_OF_3.contains(first) && continuations(text, pos + 1, 2)) {
+                next = pos + 3;
+            } else if (UTF8_FIRST_OF_4.contains(first) && continuations(text, pos + 1, 3)) {
+                next = pos + 4;
+            } else {
+                break;
+            }
+            pos = next;
+        }
+        return pos;
+    }
+
+    /** Whether {@code count} continuation characters start at {@code from} (all clues are BMP chars). */
+    private static boolean continuations(String text, int from, int count) {
+        if (from + count > text.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if (!UTF8_CONTINUATION.contains(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     // ---- Byte-level expressions (applied to byte strings, one char per byte).
 

@@ -151,15 +151,6 @@ final class FtfyCodecs {
         return true;
     }
 
-    /** A byte string's bytes. */
-    static byte[] bytes(String byteString) {
-        byte[] out = new byte[byteString.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) byteString.charAt(i);
-        }
-        return out;
-    }
-
     /** Strict UTF-8 as CPython decodes it; null when the bytes are not valid UTF-8. */
     static String decodeUtf8(String byteString) {
         StringBuilder sb = new StringBuilder(byteString.length());

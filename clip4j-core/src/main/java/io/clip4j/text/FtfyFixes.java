@@ -47,8 +47,13 @@ final class FtfyFixes {
         });
     }
 
+    /**
+     * ESC '[', any run of digits (Python's Unicode {@code \d}) and ';', and a letter. Written with one
+     * character class rather than ftfy's {@code (?:\d|;)*}, which means the same but makes Java's
+     * engine recurse once per character.
+     */
     private static final Pattern ANSI_RE =
-            Pattern.compile("\\x1b\\[(?:[" + PythonText.RE_DIGIT.regexClassBody() + "]|;)*[a-zA-Z]");
+            Pattern.compile("\\x1b\\[[;" + PythonText.RE_DIGIT.regexClassBody() + "]*[a-zA-Z]");
 
     /** Strips "ANSI" terminal escape sequences, such as those that colour text on Unix terminals. */
     static String removeTerminalEscapes(String text) {
@@ -178,13 +183,25 @@ final class FtfyFixes {
      * concatenated from different encodings).
      */
     static String decodeInconsistentUtf8(String text) {
-        return replaceAll(FtfyCharData.UTF8_DETECTOR_RE, text, substr -> {
+        int[] match = FtfyCharData.findUtf8Mojibake(text, 0);
+        if (match == null) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        int last = 0;
+        while (match != null) {
+            String substr = text.substring(match[0], match[1]);
+            sb.append(text, last, match[0]);
             // Only strictly shorter matches, so that this cannot recurse forever.
             if (substr.length() < text.length() && FtfyBadness.isBad(substr)) {
-                return Ftfy.fixEncoding(substr);
+                sb.append(Ftfy.fixEncoding(substr));
+            } else {
+                sb.append(substr);
             }
-            return substr;
-        });
+            last = match[1];
+            match = FtfyCharData.findUtf8Mojibake(text, last);
+        }
+        return sb.append(text, last, text.length()).toString();
     }
 
     /** Replaces C1 controls with their Windows-1252 equivalents, as web browsers do. */
