@@ -239,6 +239,10 @@ public final class ClipBpeTokenizer implements Tokenizer {
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 60 ? "\"" + text + "\"" : "\"" + text.substring(0, 57) + "...\"";
+        if (text.length() <= 60) {
+            return "\"" + text + "\"";
+        }
+        int cut = Character.isHighSurrogate(text.charAt(56)) ? 56 : 57;
+        return "\"" + text.substring(0, cut) + "...\"";
     }
 }

@@ -1,7 +1,5 @@
 package io.clip4j.text;
 
-import java.text.Normalizer;
-
 /**
  * A port of {@code ftfy.fix_text} from ftfy 6.3.1 ("fixes text for you", by Robyn Speer; Apache License
  * 2.0, see {@code io/clip4j/text/LICENSE-ftfy.txt}) with its whole default configuration, as the CLIP
@@ -84,7 +82,7 @@ public final class Ftfy {
             text = FtfyFixes.fixSurrogates(text);
             text = FtfyFixes.removeTerminalEscapes(text);
             text = FtfyFixes.removeControlChars(text);
-            text = Normalizer.normalize(text, Normalizer.Form.NFC);
+            text = PythonText.nfc(text);
             if (text.equals(orig)) {
                 return text;
             }

@@ -1,5 +1,6 @@
 package io.clip4j.text;
 
+import java.text.Normalizer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,6 +24,8 @@ final class PythonText {
     static final CodePointSet RE_WORD;
     /** Python {@code re}: {@code \d} on a str pattern. */
     static final CodePointSet RE_DIGIT;
+    /** Code points that CPython's {@code unicodedata} (Unicode 14.0) has as unassigned. */
+    static final CodePointSet PY_UNASSIGNED;
     /** {@code regex} module: {@code \s}. */
     static final CodePointSet REGEX_SPACE;
     /** {@code regex} module: {@code [\p{L}]} with IGNORECASE. */
@@ -51,6 +54,7 @@ final class PythonText {
                 current.append(line).append('\n');
             }
         }
+        PY_UNASSIGNED = set(sections, "py_unassigned");
         PY_ISSPACE = set(sections, "py_isspace");
         RE_SPACE = set(sections, "re_space");
         RE_WORD = set(sections, "re_word");
@@ -93,6 +97,34 @@ final class PythonText {
     static boolean regexEqualsIgnoreCase(int cp, char letter) {
         CodePointSet variants = REGEX_IGNORE_CASE.get((int) Character.toLowerCase(letter));
         return variants == null ? cp == letter : variants.contains(cp);
+    }
+
+    /**
+     * {@code unicodedata.normalize("NFC", s)} as CPython 3.11 does it. Java's normalizer knows
+     * characters added after Unicode 14; to CPython those are unassigned: starters that neither
+     * decompose nor compose, so nothing is reordered or composed across them. The text is therefore
+     * normalised piecewise between such characters, which are kept as they are. (Normalisation of
+     * characters that were already assigned is stable across Unicode versions.)
+     */
+    static String nfc(String s) {
+        int start = 0;
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp >= 0x378 && PY_UNASSIGNED.contains(cp)) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length());
+                }
+                sb.append(Normalizer.normalize(s.substring(start, i), Normalizer.Form.NFC)).append(s, i, i + n);
+                start = i + n;
+            }
+            i += n;
+        }
+        if (sb == null) {
+            return Normalizer.normalize(s, Normalizer.Form.NFC);
+        }
+        return sb.append(Normalizer.normalize(s.substring(start), Normalizer.Form.NFC)).toString();
     }
 
     /** Python's {@code str.strip()} with no argument. */

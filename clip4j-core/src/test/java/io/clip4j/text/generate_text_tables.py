@@ -36,6 +36,8 @@ sections = []
 def sec(name, doc, rs):
     sections.append('@%s %d\n# %s\n%s\n' % (name, len(rs), doc, fmt(rs)))
 
+sec('py_unassigned', "general category Cn (unassigned) in CPython's unicodedata",
+    ranges(lambda c: unicodedata.category(chr(c)) == 'Cn'))
 rx_ws = regex.compile(r'\s'); rx_l = regex.compile(r'[\p{L}]', regex.I)
 rx_n = regex.compile(r'[\p{N}]', regex.I); rx_o = regex.compile(r'[^\s\p{L}\p{N}]', regex.I)
 re_s = re.compile(r'\s'); re_w = re.compile(r'\w')
