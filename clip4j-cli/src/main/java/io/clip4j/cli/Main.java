@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "clip4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Pure-Java CLIP-family models: embeddings, zero-shot classification, search, benchmarks.",
         subcommands = {
+                EmbedCommand.class,
                 InferCommand.class,
+                ClassifyCommand.class,
+                TokenizeCommand.class,
+                PreprocessCommand.class,
                 BenchCommand.class,
                 SynthCommand.class,
                 CommandLine.HelpCommand.class
