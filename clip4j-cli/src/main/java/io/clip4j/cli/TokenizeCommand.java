@@ -44,12 +44,12 @@ final class TokenizeCommand implements Callable<Integer> {
         if (model != null && tokenizerFile != null) {
             throw new Errors.UsageException("give --model or --tokenizer, not both");
         }
-        EmbeddingModel m = null;
         Tokenizer tok;
         SentencePieceModel spm = null;
         if (model != null) {
-            m = io.clip4j.model.Models.loadEmbedding(model, weights, io.clip4j.tensor.Kernels.get());
-            tok = m.tokenizer();
+            try (EmbeddingModel m = io.clip4j.model.Models.loadEmbedding(model, weights, io.clip4j.tensor.Kernels.get())) {
+                tok = m.tokenizer();
+            }
         } else if (tokenizerFile != null && tokenizerFile.getFileName().toString().endsWith(".json")) {
             tok = ClipBpeTokenizer.fromTokenizerJson(tokenizerFile, ClipBpeTokenizer.DEFAULT_CONTEXT_LENGTH);
         } else if (tokenizerFile != null) {
@@ -58,7 +58,7 @@ final class TokenizeCommand implements Callable<Integer> {
         } else {
             tok = ClipBpeTokenizer.bundled();
         }
-        try (m) {
+        {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
