@@ -83,6 +83,39 @@ class CliContractTest {
         assertEquals(c.get("ids"), JSON.readTree(r.out().strip()).get("ids"));
     }
 
+    @Test
+    void siglipTokenizeAndEmbedUseTheCheckpointsSentencePieceModel() throws IOException {
+        Path spm = CliRunner.testdata().resolve("fixtures/tokenizer/sentencepiece");
+        Path dir = tmp.resolve("siglip");
+        int vocab = io.clip4j.text.spm.SentencePieceModel.load(spm.resolve("spm-unigram.model")).vocabSize();
+        io.clip4j.model.siglip.SyntheticSiglip.write(
+                new io.clip4j.model.siglip.SiglipVisionConfig(32, 8, 32, 1, 2, 64, io.clip4j.tensor.Activation.GELU_TANH, 1e-6f, true),
+                new io.clip4j.model.TextConfig(vocab, 64, 32, 1, 2, 64, io.clip4j.tensor.Activation.GELU_TANH, 1e-6f,
+                        io.clip4j.model.TextConfig.Pooling.LAST, 1, 0, false, false),
+                1, io.clip4j.weights.DType.F32, dir);
+        Files.copy(spm.resolve("spm-unigram.model"), dir.resolve("spiece.model"));
+        // the fixture pipeline pads with the model's <pad> piece; real checkpoints say which in this file
+        Files.writeString(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"<pad>\", \"eos_token\": \"</s>\"}");
+        List<String> lines = Files.readAllLines(spm.resolve("spm-unigram-cases.jsonl"));
+        StringBuilder in = new StringBuilder();
+        List<JsonNode> cases = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i += 97) {
+            JsonNode c = JSON.readTree(lines.get(i));
+            cases.add(c);
+            in.append(JSON.writeValueAsString(java.util.Map.of("text", c.get("text").asText()))).append('\n');
+        }
+        CliRunner.Result r = CliRunner.runWithInput(in.toString(), "tokenize", "--model", dir.toString(), "--jsonl");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> out = r.out().lines().toList();
+        for (int i = 0; i < cases.size(); i++) {
+            assertEquals(cases.get(i).get("siglip_ids"), JSON.readTree(out.get(i)).get("input_ids"), cases.get(i).get("text").asText());
+        }
+        CliRunner.Result e = CliRunner.run("embed", "--model", dir.toString(), "--text", "a photo of a cat", "--image",
+                CliRunner.testdata().resolve("fixtures/preprocess/images/chelsea.png").toString(), "--json");
+        assertEquals(0, e.exitCode(), e.err());
+        assertTrue(JSON.readTree(e.out()).has("probs_sigmoid"));
+    }
+
     @ParameterizedTest(name = "preprocess {0} {1}")
     @CsvSource({"chelsea.png, clip", "china.jpg, siglip", "rgba.png, clip", "palette.png, siglip", "cmyk.jpg, clip"})
     void preprocessMatchesTheGoldens(String image, String preset) {
