@@ -31,8 +31,9 @@ class FashionMnistProbeTest {
         double testAccuracy = probe.accuracy(test.floats(), test.labels());
         LinearProbe.FitReport r = probe.report();
         System.out.printf(Locale.ROOT, "Fashion-MNIST raw pixels, C=%.3g: test accuracy %.4f, train accuracy %.4f, "
-                        + "%d iterations (%s), %d evaluations, %.1fs fit, %.1fs total%n", r.c(), testAccuracy,
-                r.trainAccuracy(), r.iterations(), r.status(), r.evaluations(), r.fitSeconds(), r.totalSeconds());
+                        + "%d iterations (%s), %d evaluations, %.1fs fit, %.1fs total (%s kernels, %d threads)%n", r.c(),
+                testAccuracy, r.trainAccuracy(), r.iterations(), r.status(), r.evaluations(), r.fitSeconds(),
+                r.totalSeconds(), io.clip4j.tensor.Kernels.get().name(), io.clip4j.tensor.Parallel.threads());
         assertTrue(testAccuracy >= 0.84, "test accuracy " + testAccuracy);
         assertTrue(r.trainAccuracy() > testAccuracy, "a linear model fits its training data better than unseen data");
     }
