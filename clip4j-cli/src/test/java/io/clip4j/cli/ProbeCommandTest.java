@@ -155,6 +155,22 @@ class ProbeCommandTest {
     }
 
     @Test
+    void embedsFashionMnistPicturesThroughTheModel() throws IOException {
+        Path probe = tmp.resolve("fm.safetensors");
+        CliRunner.Result train = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
+                "--data", "fashion-mnist", "--limit", "200", "--c-range", "-2:2", "--steps-per-decade", "1",
+                "--out", probe.toString(), "--json");
+        assertEquals(0, train.exitCode(), train.err());
+        JsonNode j = JSON.readTree(train.out());
+        assertEquals(200, j.get("samples").asInt());
+        assertEquals(32, j.get("feature_dim").asInt());
+        assertEquals(10, j.get("classes").size());
+        // Random tiny weights still separate some classes: well above the 0.1 of guessing.
+        assertTrue(j.get("test_accuracy").asDouble() > 0.2, j.toString());
+        assertEquals("embedding", LinearProbe.load(probe).metadata().get("features"));
+    }
+
+    @Test
     void explainsBadUsage() throws IOException {
         Path out = tmp.resolve("p.safetensors");
         CliRunner.Result noModel = cli("probe", "train", "--data", tmp.toString(), "--out", out.toString());
