@@ -18,6 +18,9 @@ public interface Kernels {
     /** A short name for logs and benchmarks, e.g. {@code vector-512} or {@code scalar}. */
     String name();
 
+    /** The register-tiled micro-kernel behind {@link Gemm} for these kernels. */
+    GemmKernel gemmKernel();
+
     /**
      * {@code C[i, j] = sum_k A[i, k] * B[j, k]} for {@code i < m}, {@code j < n} ("NT": both operands
      * row-major along k, as PyTorch stores {@code Linear} weights). Overwrites C.
