@@ -1,5 +1,6 @@
 package io.clip4j.nn;
 
+import io.clip4j.weights.DType;
 import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.TensorInfo;
 import io.clip4j.weights.WeightFile;
@@ -99,7 +100,17 @@ public final class WeightSource {
      * the form {@link Linear} keeps, so the row-major copy is garbage as soon as this returns.
      */
     public PackedMatrix getPacked(String name, int rows, int cols) {
-        return PackedMatrix.ofRows(get(name, rows, cols), 0, rows, cols);
+        String key = key(name);
+        TensorInfo info = file.info(key);
+        if (info == null || info.dtype() != DType.F32) {
+            return PackedMatrix.ofRows(get(name, rows, cols), 0, rows, cols);
+        }
+        checkShape(info, new int[]{rows, cols});
+        used.add(key);
+        // F32 as stored: pack straight from the mapped bytes, with no row-major copy to collect.
+        PackedMatrix p = PackedMatrix.ofRows(file.bytes(key), rows, cols);
+        releaseMapping(key);
+        return p;
     }
 
     /**

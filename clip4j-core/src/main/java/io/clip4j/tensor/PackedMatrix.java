@@ -1,5 +1,9 @@
 package io.clip4j.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
  * A matrix {@code W [n, k]} (PyTorch's {@code Linear} weight: one row per output feature) stored as the
  * right-hand operand of {@link Gemm}: column panels of {@code nr} output features, each panel
@@ -50,6 +54,28 @@ public final class PackedMatrix {
         }
         return new PackedMatrix(d, n, k, nr);
     }
+
+    /**
+     * Packs a little-endian float32 matrix {@code [n, k]} stored row-major in {@code bytes} (a tensor of a
+     * memory-mapped checkpoint) for the default kernels, reading each row once.
+     */
+    public static PackedMatrix ofRows(MemorySegment bytes, int n, int k) {
+        int nr = defaultPanelWidth();
+        checkSizes(bytes.byteSize() / 4, n, k, nr);
+        int panels = (n + nr - 1) / nr;
+        float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
+        float[] row = new float[k];
+        for (int r = 0; r < n; r++) {
+            MemorySegment.copy(bytes, LE_FLOAT, 4L * r * k, row, 0, k);
+            int base = (r / nr) * k * nr + r % nr;
+            for (int kk = 0; kk < k; kk++) {
+                d[base + kk * nr] = row[kk];
+            }
+        }
+        return new PackedMatrix(d, n, k, nr);
+    }
+
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Packs the transpose of {@code p [k, n]} row-major, i.e. the weight of {@code x @ P} (OpenAI's

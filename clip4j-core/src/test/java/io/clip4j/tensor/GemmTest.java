@@ -121,6 +121,16 @@ class GemmTest {
                 assertNear(reference(2, s.n(), k, x, 0, k, want, new float[2 * s.n()], 0, s.n(), null, null), c, 1e-5, "slice product");
             }
         }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment seg = arena.allocate(4L * n * k + 4);
+            java.lang.foreign.ValueLayout.OfFloat le = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED
+                    .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n * k; i++) {
+                seg.set(le, 4L * i + 4, w[i]); // unaligned on purpose, like a tensor inside a checkpoint
+            }
+            PackedMatrix fromBytes = PackedMatrix.ofRows(seg.asSlice(4), n, k);
+            assertNear(w, fromBytes.toRowMajor(), 0, "packed from little-endian bytes");
+        }
         float[] t = random(r, k * n, 1f); // [k, n]: x @ P
         PackedMatrix pc = PackedMatrix.ofColumns(t, k, n);
         assertEquals(t[5 * n + 37], pc.get(37, 5));
