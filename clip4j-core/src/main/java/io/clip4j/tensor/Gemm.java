@@ -39,7 +39,18 @@ public final class Gemm {
     public static void multiply(GemmKernel kern, int m, float[] a, int aOff, int lda, PackedMatrix w,
                                 float[] c, int cOff, int ldc, float[] bias, Activation act, boolean accumulate,
                                 boolean parallel) {
-        if (w.nr() % kern.nr() != 0 && w.nr() != kern.nr()) {
+        if (kern instanceof BlasGemmKernel blas) {
+            if (w.nr() >= w.n()) { // one panel: W^T [k, n] row-major with row stride nr
+                blas(blas, m, w.n(), w.k(), a, aOff, lda, w.data(), 0, w.nr(), false, c, cOff, ldc, bias, act,
+                        accumulate, parallel);
+            } else {
+                float[] rows = w.toRowMajor();
+                blas(blas, m, w.n(), w.k(), a, aOff, lda, rows, 0, w.k(), true, c, cOff, ldc, bias, act,
+                        accumulate, parallel);
+            }
+            return;
+        }
+        if (w.nr() != kern.nr() && !(kern instanceof ScalarGemmKernel)) {
             // Packed for another kernel (only when kernels are mixed in one JVM): repack, correct if slow.
             float[] rows = w.toRowMajor();
             multiply(kern, m, w.n(), w.k(), a, aOff, lda, rows, 0, w.k(), Layout.NT, c, cOff, ldc, bias, act,
@@ -54,7 +65,63 @@ public final class Gemm {
                                 float[] b, int bOff, int ldb, Layout layout,
                                 float[] c, int cOff, int ldc, float[] bias, Activation act, boolean accumulate,
                                 boolean parallel) {
+        if (kern instanceof BlasGemmKernel blas) {
+            blas(blas, m, n, k, a, aOff, lda, b, bOff, ldb, layout == Layout.NT, c, cOff, ldc, bias, act, accumulate,
+                    parallel);
+            return;
+        }
         run(kern, m, n, k, a, aOff, lda, b, bOff, ldb, layout, null, c, cOff, ldc, bias, act, accumulate, parallel);
+    }
+
+    /**
+     * The native BLAS path: C cut into a few blocks (rows when there are many, else columns), each one
+     * single-threaded {@code sgemm} call on the parking pool followed by the epilogue on that block.
+     */
+    private static void blas(BlasGemmKernel kern, int m, int n, int k, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, boolean transB, float[] c, int cOff, int ldc,
+                             float[] bias, Activation act, boolean accumulate, boolean parallel) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (accumulate && act != null) {
+            throw new IllegalArgumentException("an activation cannot be fused with accumulation into C");
+        }
+        int threads = parallel && (long) m * n * k >= SERIAL_WORK ? Parallel.threads() : 1;
+        int blocks = threads == 1 ? 1 : 2 * threads;
+        boolean byRows = m >= n || n < 32 * blocks;
+        int step = byRows ? roundUp(Math.max(1, (m + blocks - 1) / blocks), 8)
+                : roundUp(Math.max(1, (n + blocks - 1) / blocks), 16);
+        int tasks = ((byRows ? m : n) + step - 1) / step;
+        Block block = t -> {
+            int i0 = byRows ? t * step : 0;
+            int rows = byRows ? Math.min(step, m - i0) : m;
+            int j0 = byRows ? 0 : t * step;
+            int cols = byRows ? n : Math.min(step, n - j0);
+            int cBlock = cOff + i0 * ldc + j0;
+            if (k == 0) {
+                if (!accumulate) {
+                    for (int i = 0; i < rows; i++) {
+                        java.util.Arrays.fill(c, cBlock + i * ldc, cBlock + i * ldc + cols, 0f);
+                    }
+                }
+            } else {
+                int bBlock = bOff + (transB ? j0 * ldb : j0);
+                kern.blas().sgemm(transB, rows, cols, k, a, aOff + i0 * lda, lda, b, bBlock, ldb, accumulate,
+                        c, cBlock, ldc);
+            }
+            if (bias != null || act != null) {
+                kern.finish(c, cBlock, ldc, rows, cols, bias, j0, act);
+            }
+        };
+        if (tasks > 1) {
+            Parallel.forRange(tasks, block::run);
+        } else {
+            block.run(0);
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
     }
 
     private static void run(GemmKernel kern, int m, int n, int k, float[] a, int aOff, int lda,

@@ -32,9 +32,15 @@ public final class PackedMatrix {
         return Kernels.get().gemmKernel().nr();
     }
 
+    /** The default panel width for a matrix of {@code n} rows: a native BLAS wants one panel, {@code W^T}. */
+    static int panelWidthFor(int n) {
+        int nr = defaultPanelWidth();
+        return nr == Integer.MAX_VALUE ? Math.max(1, n) : nr;
+    }
+
     /** Packs {@code w [n, k]} row-major (starting at {@code off}) for the default kernels. */
     public static PackedMatrix ofRows(float[] w, int off, int n, int k) {
-        return ofRows(w, off, n, k, defaultPanelWidth());
+        return ofRows(w, off, n, k, panelWidthFor(n));
     }
 
     /** Packs {@code w [n, k]} row-major with panels of {@code nr} columns. */
@@ -60,7 +66,7 @@ public final class PackedMatrix {
      * memory-mapped checkpoint) for the default kernels, reading each row once.
      */
     public static PackedMatrix ofRows(MemorySegment bytes, int n, int k) {
-        int nr = defaultPanelWidth();
+        int nr = panelWidthFor(n);
         checkSizes(bytes.byteSize() / 4, n, k, nr);
         int panels = (n + nr - 1) / nr;
         float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
@@ -82,7 +88,7 @@ public final class PackedMatrix {
      * {@code proj} and {@code text_projection}), for the default kernels.
      */
     public static PackedMatrix ofColumns(float[] p, int k, int n) {
-        int nr = defaultPanelWidth();
+        int nr = panelWidthFor(n);
         checkSizes(p.length, n, k, nr);
         int panels = (n + nr - 1) / nr;
         float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];

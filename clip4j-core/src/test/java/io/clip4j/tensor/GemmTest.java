@@ -15,7 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class GemmTest {
 
-    private static final GemmKernel[] KERNELS = {Kernels.get().gemmKernel(), Kernels.scalar().gemmKernel()};
+    /** This JVM's default, the Java vector kernel and the reference, and a native BLAS where one is installed. */
+    private static final GemmKernel[] KERNELS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(Kernels.get().gemmKernel(), VectorKernels.create().gemmKernel(),
+                    Kernels.scalar().gemmKernel()),
+            NativeBlas.load().stream().map(b -> new BlasGemmKernel(b, Kernels.scalar().gemmKernel())))
+            .distinct().toArray(GemmKernel[]::new);
 
     /** m, n, k: odd edges everywhere, plus a k deeper than one block and thin/fat ViT-like shapes. */
     private static final int[][] SHAPES = {
@@ -52,7 +57,7 @@ class GemmTest {
                 float[] a = random(r, 2 + m * lda, 1f);
                 float[] w = random(r, n * k, 0.2f);
                 float[] bias = random(r, n, 1f);
-                PackedMatrix pw = PackedMatrix.ofRows(w, 0, n, k, kern.nr());
+                PackedMatrix pw = PackedMatrix.ofRows(w, 0, n, k, Math.min(kern.nr(), Math.max(1, n)));
                 for (Activation act : new Activation[]{null, Activation.QUICK_GELU, Activation.GELU, Activation.GELU_TANH}) {
                     for (boolean parallel : new boolean[]{false, true}) {
                         float[] c = new float[1 + m * ldc];
