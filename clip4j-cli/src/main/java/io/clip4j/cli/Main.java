@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 InferCommand.class,
                 ClassifyCommand.class,
+                ProbeCommand.class,
                 TokenizeCommand.class,
                 PreprocessCommand.class,
                 BenchCommand.class,
