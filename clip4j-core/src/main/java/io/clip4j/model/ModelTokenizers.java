@@ -57,6 +57,10 @@ public final class ModelTokenizers {
         if (t.contextLength() != text.contextLength()) {
             t = t.withContextLength(text.contextLength());
         }
+        if (t.model().vocabSize() > text.vocabSize()) {
+            throw new ModelFormatException(files.dir() + ": spiece.model has " + t.model().vocabSize()
+                    + " pieces but the model's embedding only " + text.vocabSize());
+        }
         return t;
     }
 }
