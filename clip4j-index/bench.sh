@@ -2,7 +2,7 @@
 # Dev benchmarks of clip4j-index (not part of the test suite).
 #   clip4j-index/bench.sh recall [--n 1000000 --dim 512 --clusters 4000 --m 16 --beam 100 --dir D ...]
 #   clip4j-index/bench.sh throughput --model M --images DIR [--generate 200] [--batch 16 --decoders N]
-# JAVA_OPTS sets the heap (default -Xmx8g).
+# JAVA_OPTS sets the heap (default -Xmx8g). This worktree's clip4j-core classes come first on the class path.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -19,4 +19,4 @@ case "${1:-}" in
 esac
 shift
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:--Xmx8g} \
-  -cp "$here/target/test-classes:$here/target/classes:$(cat "$cpfile")" "$main" "$@"
+  -cp "$here/target/test-classes:$here/target/classes:$root/clip4j-core/target/classes:$(cat "$cpfile")" "$main" "$@"

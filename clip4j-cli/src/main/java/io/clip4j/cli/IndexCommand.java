@@ -56,6 +56,7 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LuceneLog.quiet();
         if (batch < 1) {
             throw new Errors.UsageException("--batch must be at least 1");
         }

@@ -81,6 +81,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LuceneLog.quiet();
         SearchQuery q = buildQuery();
         if (top < 1) {
             throw new Errors.UsageException("--top must be at least 1");
