@@ -1,6 +1,7 @@
 package io.clip4j.train.autograd;
 
 import io.clip4j.tensor.Activation;
+import io.clip4j.tensor.GemmKernel;
 import io.clip4j.tensor.Kernels;
 
 /**
@@ -18,6 +19,50 @@ final class PreciseKernels implements Kernels {
     @Override
     public String name() {
         return "precise";
+    }
+
+    @Override
+    public GemmKernel gemmKernel() {
+        return PreciseGemm.INSTANCE;
+    }
+
+    /** The packed-GEMM tile with double accumulation (see {@link GemmKernel} for the operand layout). */
+    private static final class PreciseGemm implements GemmKernel {
+        static final PreciseGemm INSTANCE = new PreciseGemm();
+
+        @Override
+        public int mr() {
+            return 4;
+        }
+
+        @Override
+        public int nr() {
+            return 8;
+        }
+
+        @Override
+        public void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int bStride,
+                         float[] c, int cOff, int ldc, int cols, boolean accumulate) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    double s = accumulate ? c[cOff + r * ldc + j] : 0;
+                    for (int p = 0; p < kc; p++) {
+                        s += (double) a[aOff + r * lda + p] * b[bOff + p * bStride + j];
+                    }
+                    c[cOff + r * ldc + j] = (float) s;
+                }
+            }
+        }
+
+        @Override
+        public void finish(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff, Activation act) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    float v = c[cOff + r * ldc + j] + (bias == null ? 0f : bias[biasOff + j]);
+                    c[cOff + r * ldc + j] = act == null ? v : act.apply(v);
+                }
+            }
+        }
     }
 
     @Override
