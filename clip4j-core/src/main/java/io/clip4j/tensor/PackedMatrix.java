@@ -48,15 +48,17 @@ public final class PackedMatrix {
         checkSizes(w.length - (long) off, n, k, nr);
         int panels = (n + nr - 1) / nr;
         float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
-        for (int p = 0; p < panels; p++) {
-            int cols = Math.min(nr, n - p * nr);
-            int base = p * k * nr;
-            for (int j = 0; j < cols; j++) {
-                int src = off + (p * nr + j) * k;
-                for (int kk = 0; kk < k; kk++) {
-                    d[base + kk * nr + j] = w[src + kk];
+        for (int r0 = 0; r0 < n; ) { // groups of rows: each step of k writes one contiguous run
+            int g = Math.min(16, Math.min(n, (r0 / nr + 1) * nr) - r0);
+            int base = (r0 / nr) * k * nr + r0 % nr;
+            int src = off + r0 * k;
+            for (int kk = 0; kk < k; kk++) {
+                int dst = base + kk * nr;
+                for (int j = 0; j < g; j++) {
+                    d[dst + j] = w[src + j * k + kk];
                 }
             }
+            r0 += g;
         }
         return new PackedMatrix(d, n, k, nr);
     }
@@ -70,13 +72,21 @@ public final class PackedMatrix {
         checkSizes(bytes.byteSize() / 4, n, k, nr);
         int panels = (n + nr - 1) / nr;
         float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
-        float[] row = new float[k];
-        for (int r = 0; r < n; r++) {
-            MemorySegment.copy(bytes, LE_FLOAT, 4L * r * k, row, 0, k);
-            int base = (r / nr) * k * nr + r % nr;
+        // Groups of rows so that each step of k writes one contiguous run (a cache line) of the panel.
+        int group = 16;
+        float[] rows = new float[group * k];
+        for (int r0 = 0; r0 < n; ) {
+            int panelEnd = Math.min(n, (r0 / nr + 1) * nr);
+            int g = Math.min(group, panelEnd - r0);
+            MemorySegment.copy(bytes, LE_FLOAT, 4L * r0 * k, rows, 0, g * k);
+            int base = (r0 / nr) * k * nr + r0 % nr;
             for (int kk = 0; kk < k; kk++) {
-                d[base + kk * nr] = row[kk];
+                int dst = base + kk * nr;
+                for (int j = 0; j < g; j++) {
+                    d[dst + j] = rows[j * k + kk];
+                }
             }
+            r0 += g;
         }
         return new PackedMatrix(d, n, k, nr);
     }
