@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 InferCommand.class,
                 ClassifyCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
                 ProbeCommand.class,
                 TokenizeCommand.class,
                 PreprocessCommand.class,

@@ -1,0 +1,123 @@
+package io.clip4j.train.model;
+
+import io.clip4j.model.TokenBatch;
+import io.clip4j.train.autograd.Norms;
+import io.clip4j.train.autograd.Tape;
+import io.clip4j.train.autograd.Variable;
+import io.clip4j.train.loss.ClipLoss;
+import io.clip4j.train.loss.SiglipLoss;
+import io.clip4j.train.nn.ParameterStore;
+
+/**
+ * A trainable two-tower model: an image tower, a text tower, the learned temperature {@code logit_scale}
+ * and, for SigLIP, {@code logit_bias}. Parameters carry the checkpoint's own names, so the model is saved
+ * in the layout it was loaded from.
+ */
+public final class ContrastiveModel {
+
+    /** Which model family (and therefore which checkpoint layout and default loss). */
+    public enum Family { CLIP, SIGLIP }
+
+    /** Which training objective. */
+    public enum LossKind {
+        /** Symmetric cross-entropy over the batch (CLIP). */
+        CLIP,
+        /** Pairwise sigmoid loss with a learned bias (SigLIP). */
+        SIGLIP
+    }
+
+    private final Family family;
+    private final ModelSpec spec;
+    private final ParameterStore parameters;
+    private final ImageTower visual;
+    private final TextTower text;
+    private final Variable logitScale;
+    private final Variable logitBias;
+
+    ContrastiveModel(Family family, ModelSpec spec, ParameterStore parameters, ImageTower visual, TextTower text,
+                     Variable logitScale, Variable logitBias) {
+        this.family = family;
+        this.spec = spec;
+        this.parameters = parameters;
+        this.visual = visual;
+        this.text = text;
+        this.logitScale = logitScale;
+        this.logitBias = logitBias;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** The architecture and layout (for saving and for logs). */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public ParameterStore parameters() {
+        return parameters;
+    }
+
+    public ImageTower visual() {
+        return visual;
+    }
+
+    public TextTower text() {
+        return text;
+    }
+
+    public Variable logitScale() {
+        return logitScale;
+    }
+
+    /** SigLIP's learned bias, or null for CLIP. */
+    public Variable logitBias() {
+        return logitBias;
+    }
+
+    /** The loss a model of this family was trained with. */
+    public LossKind defaultLoss() {
+        return family == Family.SIGLIP ? LossKind.SIGLIP : LossKind.CLIP;
+    }
+
+    /** Activation recomputation per transformer block in both towers. */
+    public void setRecompute(boolean recompute) {
+        visual.setRecompute(recompute);
+        text.setRecompute(recompute);
+    }
+
+    /** L2-normalised image embeddings {@code [batch, embed]}. */
+    public Variable encodeImages(Tape tape, float[] pixels, int batch) {
+        return Norms.l2Normalize(tape, visual.forward(tape, pixels, batch));
+    }
+
+    /** L2-normalised text embeddings {@code [batch, embed]}. */
+    public Variable encodeTexts(Tape tape, TokenBatch tokens) {
+        return Norms.l2Normalize(tape, text.forward(tape, tokens));
+    }
+
+    /**
+     * The loss of a batch of matched pairs (image {@code i} with text {@code i}).
+     *
+     * @param chunkRows rows of the logit matrix computed at a time
+     */
+    public Variable loss(Tape tape, float[] pixels, TokenBatch tokens, LossKind kind, int chunkRows) {
+        int batch = tokens.batch();
+        Variable img = encodeImages(tape, pixels, batch);
+        Variable txt = encodeTexts(tape, tokens);
+        return lossOf(tape, img, txt, kind, chunkRows);
+    }
+
+    /** The loss of already computed, normalised embeddings. */
+    public Variable lossOf(Tape tape, Variable img, Variable txt, LossKind kind, int chunkRows) {
+        return switch (kind) {
+            case CLIP -> new ClipLoss(chunkRows).forward(tape, img, txt, logitScale);
+            case SIGLIP -> {
+                if (logitBias == null) {
+                    throw new IllegalArgumentException("the SigLIP loss needs a logit_bias, which this CLIP model does not have");
+                }
+                yield new SiglipLoss(chunkRows).forward(tape, img, txt, logitScale, logitBias);
+            }
+        };
+    }
+}
