@@ -58,10 +58,6 @@ public final class ModelPreprocessing {
     }
 
     private static JsonNode read(Path p) {
-        try {
-            return new ObjectMapper().readTree(p.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(p + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return ConfigFiles.readObject(p);
     }
 }

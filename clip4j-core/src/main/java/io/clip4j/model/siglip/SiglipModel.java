@@ -3,6 +3,7 @@ package io.clip4j.model.siglip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.EmbeddingModel;
 import io.clip4j.model.Embeddings;
 import io.clip4j.model.ModelFiles;
@@ -81,12 +82,7 @@ public final class SiglipModel implements EmbeddingModel {
         if (cfgPath == null) {
             throw new ModelFormatException(files.dir() + ": a SigLIP checkpoint needs its config.json");
         }
-        JsonNode cfg;
-        try {
-            cfg = new ObjectMapper().readTree(cfgPath.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(cfgPath + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode cfg = ConfigFiles.readObject(cfgPath);
         WeightFile w = WeightFiles.open(files.weights());
         try {
             String type = cfg.path("model_type").asText("");

@@ -3,6 +3,7 @@ package io.clip4j.model.vit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.Model;
 import io.clip4j.model.ModelFiles;
 import io.clip4j.model.ModelPreprocessing;
@@ -137,12 +138,7 @@ public final class VitClassifier implements Model {
         if (cfgPath == null) {
             throw new ModelFormatException(files.dir() + ": a ViT classifier needs its config.json");
         }
-        JsonNode c;
-        try {
-            c = new ObjectMapper().readTree(cfgPath.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(cfgPath + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode c = ConfigFiles.readObject(cfgPath);
         VitConfig cfg;
         if ("vit".equals(c.path("model_type").asText())) {
             cfg = VitConfigs.hf(c, cfgPath);
