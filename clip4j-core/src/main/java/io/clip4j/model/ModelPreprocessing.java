@@ -1,11 +1,9 @@
 package io.clip4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
 import io.clip4j.weights.ModelFormatException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

@@ -11,7 +11,6 @@ import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.TensorInfo;
 import io.clip4j.weights.WeightFile;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,6 @@
 package io.clip4j.model.siglip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
 import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.EmbeddingModel;
@@ -23,7 +22,6 @@ import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
