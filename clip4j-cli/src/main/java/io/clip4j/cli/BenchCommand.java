@@ -1,7 +1,14 @@
 package io.clip4j.cli;
 
 import io.clip4j.model.ImageEncoder;
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Model;
+import io.clip4j.model.Models;
 import io.clip4j.model.TokenBatch;
+import io.clip4j.model.siglip.SiglipModel;
+import io.clip4j.model.siglip.SyntheticSiglip;
+import io.clip4j.model.vit.SyntheticVit;
+import io.clip4j.model.vit.VitClassifier;
 import io.clip4j.model.clip.ClipArchitectures;
 import io.clip4j.model.clip.ClipModel;
 import io.clip4j.model.clip.SyntheticClip;
@@ -40,7 +47,8 @@ final class BenchCommand implements Callable<Integer> {
     String weights;
 
     @Option(names = "--arch", description = "Instead of --model: random weights in this architecture's shapes "
-            + "(${COMPLETION-CANDIDATES}), written to a temporary directory and loaded like any model.",
+            + "(CLIP: ${COMPLETION-CANDIDATES}; also siglip-B-16 and vit-B-16 (an HF ViT-B/16 classifier)), written to "
+            + "a temporary directory and loaded like any model.",
             completionCandidates = SynthCommand.Archs.class)
     String arch;
 
@@ -83,7 +91,12 @@ final class BenchCommand implements Callable<Integer> {
         if (arch != null) {
             tmp = Files.createTempDirectory("clip4j-bench-");
             System.err.println("writing random " + arch + " weights to " + tmp + " ...");
-            SyntheticClip.write(ClipArchitectures.get(arch), 42, DType.F32, tmp);
+            switch (arch) {
+                case "siglip-B-16" -> SyntheticSiglip.write(SyntheticSiglip.base16Vision(), SyntheticSiglip.base16Text(),
+                        42, DType.F32, tmp);
+                case "vit-B-16" -> SyntheticVit.write(SyntheticVit.base16(), false, 42, DType.F32, tmp);
+                default -> SyntheticClip.write(ClipArchitectures.get(arch), 42, DType.F32, tmp);
+            }
             modelPath = tmp;
         }
         try {
@@ -99,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int run(Path modelPath) {
         long t0 = System.nanoTime();
-        try (ClipModel m = ClipModel.load(modelPath, weights, Kernels.get())) {
+        try (Model m = Models.load(modelPath, weights, Kernels.get())) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             SplittableRandom rnd = new SplittableRandom(1);
             Runnable step;
@@ -107,19 +120,34 @@ final class BenchCommand implements Callable<Integer> {
             float[][] last = new float[1][];
             long tb = System.nanoTime();
             if (tower == Tower.image) {
-                ImageEncoder v = m.visual();
-                int s = v.imageSize();
+                ImageEncoder v = switch (m) {
+                    case ClipModel c -> c.visual();
+                    case SiglipModel sg -> sg.visual();
+                    case VitClassifier vc -> null;
+                    default -> throw new IllegalStateException(m.family());
+                };
+                int s = v != null ? v.imageSize() : ((VitClassifier) m).imageSize();
                 float[] px = new float[batch * 3 * s * s];
                 for (int i = 0; i < px.length; i++) {
                     px[i] = (float) (rnd.nextDouble() * 4 - 2);
                 }
                 Tensor pixels = Tensor.of(px, batch, 3, s, s);
-                step = () -> last[0] = m.encodeImage(pixels).data();
-                flopsPerItem = v.flopsPerImage();
+                if (m instanceof VitClassifier vc) {
+                    step = () -> last[0] = vc.logits(pixels).data();
+                    flopsPerItem = vc.flopsPerImage();
+                } else {
+                    EmbeddingModel e = (EmbeddingModel) m;
+                    step = () -> last[0] = e.encodeImage(pixels).data();
+                    flopsPerItem = v.flopsPerImage();
+                }
             } else {
-                int ctx = m.text().contextLength();
+                if (!(m instanceof EmbeddingModel e) || !e.hasText()) {
+                    throw new Errors.UsageException(modelPath + " has no text tower");
+                }
+                io.clip4j.model.clip.TextTransformer text = m instanceof ClipModel c ? c.text() : ((SiglipModel) m).text();
+                int ctx = text.contextLength();
                 int len = textLength == null ? ctx : Math.max(2, Math.min(ctx, textLength));
-                int vocab = m.text().vocabSize();
+                int vocab = text.vocabSize();
                 long[] ids = new long[batch * ctx];
                 for (int b = 0; b < batch; b++) {
                     ids[b * ctx] = vocab - 2;
@@ -129,8 +157,8 @@ final class BenchCommand implements Callable<Integer> {
                     ids[b * ctx + len - 1] = vocab - 1;
                 }
                 TokenBatch tokens = new TokenBatch(ids, null, batch, ctx);
-                step = () -> last[0] = m.encodeText(tokens).data();
-                flopsPerItem = m.text().flopsPerSequence(len);
+                step = () -> last[0] = e.encodeText(tokens).data();
+                flopsPerItem = text.flopsPerSequence(len);
             }
             double buildMs = (System.nanoTime() - tb) / 1e6;
             long warmEnd = System.nanoTime() + (long) (warmup * 1e9);

@@ -1,10 +1,15 @@
 package io.clip4j.cli;
 
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Embeddings;
+import io.clip4j.model.Model;
 import io.clip4j.model.TokenBatch;
-import io.clip4j.model.clip.ClipModel;
+import io.clip4j.model.siglip.SiglipModel;
+import io.clip4j.model.siglip.SiglipVisionTower;
+import io.clip4j.model.vit.VitClassifier;
+import io.clip4j.nn.Trace;
 import io.clip4j.tensor.Ops;
 import io.clip4j.tensor.Tensor;
-import io.clip4j.weights.DType;
 import io.clip4j.weights.SafeTensorsFile;
 import io.clip4j.weights.SafeTensorsWriter;
 import io.clip4j.weights.TensorInfo;
@@ -33,56 +38,98 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SafeTensorsFile in = SafeTensorsFile.open(inputs); ClipModel m = model.loadClip()) {
+        try (SafeTensorsFile in = SafeTensorsFile.open(inputs); Model m = model.load()) {
             SafeTensorsWriter w = new SafeTensorsWriter();
-            w.metadata("model", String.valueOf(model.model)).metadata("producer", "clip4j infer");
-            Tensor imgE = null;
-            Tensor txtE = null;
-            if (in.contains("pixel_values")) {
-                TensorInfo info = in.info("pixel_values");
-                requireRank(info, 4);
-                int[] shape = Arrays.stream(info.shape()).mapToInt(Math::toIntExact).toArray();
-                Tensor f = m.encodeImage(Tensor.of(in.floats("pixel_values"), shape));
-                imgE = ClipModel.normalize(f);
-                w.putF32("image_features", f.data(), f.dim(0), f.dim(1));
-                w.putF32("image_embeds", imgE.data(), f.dim(0), f.dim(1));
-            }
-            if (in.contains("input_ids")) {
-                TensorInfo info = in.info("input_ids");
-                requireRank(info, 2);
-                if (info.dtype().isFloatingPoint()) {
-                    throw new IllegalArgumentException(inputs.getFileName() + ": input_ids must be an integer tensor, got " + info.dtype());
+            w.metadata("model", String.valueOf(model.model)).metadata("family", m.family()).metadata("producer", "clip4j infer");
+            Tensor pixels = in.contains("pixel_values") ? pixels(in) : null;
+            switch (m) {
+                case VitClassifier c -> {
+                    requirePixels(pixels);
+                    Tensor logits = c.logits(pixels);
+                    put(w, "logits", logits);
                 }
-                int b = Math.toIntExact(info.shape()[0]);
-                int len = Math.toIntExact(info.shape()[1]);
-                long[] mask = null;
-                if (in.contains("attention_mask")) {
-                    TensorInfo mi = in.info("attention_mask");
-                    if (!Arrays.equals(mi.shape(), info.shape())) {
-                        throw new IllegalArgumentException(inputs.getFileName() + ": attention_mask has shape "
-                                + mi.shapeString() + ", input_ids " + info.shapeString());
+                case SiglipModel s when !s.hasText() -> {
+                    requirePixels(pixels);
+                    SiglipVisionTower.Output o = s.visionOutputs(pixels, Trace.NONE);
+                    w.putF32("last_hidden_state", o.lastHiddenState(), o.batch(), o.tokens(), o.width());
+                    if (o.poolerOutput() != null) {
+                        w.putF32("pooler_output", o.poolerOutput(), o.batch(), o.width());
                     }
-                    mask = in.longs("attention_mask");
                 }
-                Tensor f = m.encodeText(new TokenBatch(in.longs("input_ids"), mask, b, len));
-                txtE = ClipModel.normalize(f);
-                w.putF32("text_features", f.data(), f.dim(0), f.dim(1));
-                w.putF32("text_embeds", txtE.data(), f.dim(0), f.dim(1));
+                case EmbeddingModel e -> embeddings(e, in, pixels, w);
+                default -> throw new IllegalStateException("unsupported model " + m.family());
             }
-            if (imgE == null && txtE == null) {
-                throw new IllegalArgumentException(inputs.getFileName() + ": neither pixel_values nor input_ids found");
-            }
-            if (imgE != null && txtE != null) {
-                Tensor logits = m.logitsPerImage(imgE, txtE);
-                w.putF32("logits_per_image", logits.data(), logits.dim(0), logits.dim(1));
-                w.putF32("logits_per_text", Ops.transpose(logits.data(), 0, logits.dim(0), logits.dim(1)),
-                        logits.dim(1), logits.dim(0));
-            }
-            w.putRaw("logit_scale", DType.F32, new long[0],
-                    java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(m.logitScale()).array());
             w.write(out);
         }
         return 0;
+    }
+
+    private void embeddings(EmbeddingModel m, SafeTensorsFile in, Tensor pixels, SafeTensorsWriter w) {
+        Tensor imgE = null;
+        Tensor txtE = null;
+        if (pixels != null) {
+            Tensor f = m.encodeImage(pixels);
+            imgE = Embeddings.normalize(f);
+            put(w, "image_features", f);
+            put(w, "image_embeds", imgE);
+        }
+        if (in.contains("input_ids")) {
+            Tensor f = m.encodeText(tokens(in));
+            txtE = Embeddings.normalize(f);
+            put(w, "text_features", f);
+            put(w, "text_embeds", txtE);
+        }
+        if (imgE == null && txtE == null) {
+            throw new IllegalArgumentException(inputs.getFileName() + ": neither pixel_values nor input_ids found");
+        }
+        if (imgE != null && txtE != null) {
+            Tensor logits = m.logitsPerImage(imgE, txtE);
+            put(w, "logits_per_image", logits);
+            w.putF32("logits_per_text", Ops.transpose(logits.data(), 0, logits.dim(0), logits.dim(1)),
+                    logits.dim(1), logits.dim(0));
+        }
+        w.putF32("logit_scale", new float[]{m.logitScale()});
+        if (m.scoring() == EmbeddingModel.Scoring.SIGMOID) {
+            w.putF32("logit_bias", new float[]{m.logitBias()});
+        }
+    }
+
+    private Tensor pixels(SafeTensorsFile in) {
+        TensorInfo info = in.info("pixel_values");
+        requireRank(info, 4);
+        int[] shape = Arrays.stream(info.shape()).mapToInt(Math::toIntExact).toArray();
+        return Tensor.of(in.floats("pixel_values"), shape);
+    }
+
+    private TokenBatch tokens(SafeTensorsFile in) {
+        TensorInfo info = in.info("input_ids");
+        requireRank(info, 2);
+        if (info.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(inputs.getFileName() + ": input_ids must be an integer tensor, got " + info.dtype());
+        }
+        int b = Math.toIntExact(info.shape()[0]);
+        int len = Math.toIntExact(info.shape()[1]);
+        long[] mask = null;
+        if (in.contains("attention_mask")) {
+            TensorInfo mi = in.info("attention_mask");
+            if (!Arrays.equals(mi.shape(), info.shape())) {
+                throw new IllegalArgumentException(inputs.getFileName() + ": attention_mask has shape "
+                        + mi.shapeString() + ", input_ids " + info.shapeString());
+            }
+            mask = in.longs("attention_mask");
+        }
+        return new TokenBatch(in.longs("input_ids"), mask, b, len);
+    }
+
+    private void requirePixels(Tensor pixels) {
+        if (pixels == null) {
+            throw new IllegalArgumentException(inputs.getFileName() + ": this model needs pixel_values");
+        }
+    }
+
+    private static void put(SafeTensorsWriter w, String name, Tensor t) {
+        long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
+        w.putF32(name, t.data(), shape);
     }
 
     private void requireRank(TensorInfo info, int rank) {

@@ -1,6 +1,10 @@
 package io.clip4j.cli;
 
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Model;
+import io.clip4j.model.Models;
 import io.clip4j.model.clip.ClipModel;
+import io.clip4j.tensor.Kernels;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -16,7 +20,15 @@ final class ModelOptions {
             description = "Weights file to use: a name inside the model directory or any path.")
     String weights;
 
+    Model load() {
+        return Models.load(model, weights, Kernels.get());
+    }
+
+    EmbeddingModel loadEmbedding() {
+        return Models.loadEmbedding(model, weights, Kernels.get());
+    }
+
     ClipModel loadClip() {
-        return ClipModel.load(model, weights, io.clip4j.tensor.Kernels.get());
+        return ClipModel.load(model, weights, Kernels.get());
     }
 }

@@ -223,6 +223,70 @@ public record PreprocessConfig(
                 Normalization.HUGGING_FACE, rescale, mean, std);
     }
 
+    /**
+     * timm's evaluation transform from a {@code pretrained_cfg}: {@code input_size}, {@code interpolation},
+     * {@code crop_pct} (resize the short side to {@code floor(size / crop_pct)} then centre-crop {@code size}),
+     * {@code crop_mode} ({@code center} or {@code squash}), {@code mean}, {@code std}; torchvision arithmetic,
+     * RGB conversion first (timm's datasets convert on load).
+     *
+     * @param fallbackSize input size when the config has none
+     */
+    public static PreprocessConfig fromTimm(JsonNode cfg, int fallbackSize) {
+        int size = fallbackSize;
+        JsonNode in = cfg.get("input_size");
+        if (in != null && in.isArray() && in.size() == 3) {
+            if (in.get(1).asInt() != in.get(2).asInt()) {
+                throw new IllegalArgumentException("non-square timm input_size " + in + " is not supported");
+            }
+            size = in.get(2).asInt();
+        }
+        Resample resample = Resample.parse(text(cfg, "interpolation", "bicubic"));
+        double cropPct = cfg.hasNonNull("crop_pct") ? cfg.get("crop_pct").asDouble() : 0.875;
+        int scale = (int) Math.floor(size / cropPct);
+        String mode = text(cfg, "crop_mode", "center");
+        float[] mean = triple(cfg.get("mean"), new float[]{0.485f, 0.456f, 0.406f});
+        float[] std = triple(cfg.get("std"), new float[]{0.229f, 0.224f, 0.225f});
+        return switch (mode) {
+            case "center" -> new PreprocessConfig(ResizeMode.SHORTEST_EDGE, scale, 0, 0, size, size,
+                    CropRounding.TORCHVISION, resample, true, Normalization.TORCHVISION, 1.0 / 255, mean, std);
+            case "squash" -> new PreprocessConfig(ResizeMode.SQUASH, 0, scale, scale, size, size,
+                    CropRounding.TORCHVISION, resample, true, Normalization.TORCHVISION, 1.0 / 255, mean, std);
+            default -> throw new IllegalArgumentException("timm crop_mode '" + mode + "' is not supported (center, squash)");
+        };
+    }
+
+    /** timm's defaults for a ViT without a {@code pretrained_cfg}: bicubic, crop_pct 0.875, ImageNet mean/std. */
+    public static PreprocessConfig timmDefault(int size) {
+        return fromTimm(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), size);
+    }
+
+    /**
+     * open_clip's evaluation transform from {@code open_clip_config.json}'s {@code preprocess_cfg}:
+     * {@code resize_mode} {@code shortest} (resize + centre crop) or {@code squash}, {@code interpolation},
+     * {@code mean}, {@code std}; RGB conversion after resizing, torchvision arithmetic, as OpenAI CLIP.
+     */
+    public static PreprocessConfig fromOpenClip(JsonNode cfg, int size) {
+        Resample resample = Resample.parse(text(cfg, "interpolation", "bicubic"));
+        float[] mean = triple(cfg.get("mean"), OPENAI_CLIP_MEAN);
+        float[] std = triple(cfg.get("std"), OPENAI_CLIP_STD);
+        String mode = text(cfg, "resize_mode", "shortest");
+        return switch (mode) {
+            case "shortest" -> new PreprocessConfig(ResizeMode.SHORTEST_EDGE, size, 0, 0, size, size,
+                    CropRounding.TORCHVISION, resample, false, Normalization.TORCHVISION, 1.0 / 255, mean, std);
+            case "squash" -> new PreprocessConfig(ResizeMode.SQUASH, 0, size, size, 0, 0,
+                    CropRounding.TORCHVISION, resample, false, Normalization.TORCHVISION, 1.0 / 255, mean, std);
+            default -> throw new IllegalArgumentException("open_clip resize_mode '" + mode
+                    + "' is not supported (shortest, squash)");
+        };
+    }
+
+    /** The Hugging Face {@code ViTImageProcessor} defaults: squash to {@code size}, bilinear, mean = std = 0.5. */
+    public static PreprocessConfig hfVit(int size) {
+        float[] half = {0.5f, 0.5f, 0.5f};
+        return new PreprocessConfig(ResizeMode.SQUASH, 0, size, size, 0, 0, CropRounding.HUGGING_FACE,
+                Resample.BILINEAR, true, Normalization.HUGGING_FACE, 1.0 / 255, half, half);
+    }
+
     private static String text(JsonNode json, String key, String def) {
         JsonNode n = json.get(key);
         return n == null || n.isNull() ? def : n.asText();

@@ -79,6 +79,45 @@ public record ModelFiles(Path dir, Path weights) {
                 || n.endsWith(".ckpt");
     }
 
+    /**
+     * A short fingerprint of the weights: SHA-256 over the file's size and its first and last MiB
+     * (all shards' for an index). Cheap for multi-GB files, and it changes with any retrained or
+     * converted checkpoint; stored with indexes and saved classifiers to refuse a different model.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            List<Path> parts = new ArrayList<>();
+            parts.add(weights);
+            if (weights.getFileName().toString().endsWith(".index.json")) {
+                try (Stream<Path> s = Files.list(weights.toAbsolutePath().getParent())) {
+                    s.filter(p -> p.getFileName().toString().endsWith(".safetensors")
+                            || p.getFileName().toString().endsWith(".bin")).sorted().forEach(parts::add);
+                }
+            }
+            for (Path p : parts) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+                    long size = ch.size();
+                    md.update(Long.toString(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    int chunk = 1 << 20;
+                    java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(chunk, size));
+                    ch.read(head, 0);
+                    md.update(head.flip());
+                    if (size > chunk) {
+                        java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) Math.min(chunk, size - chunk));
+                        ch.read(tail, size - tail.capacity());
+                        md.update(tail.flip());
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 32);
+        } catch (IOException e) {
+            throw new UncheckedIOException(weights + ": cannot read: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A file next to the weights (config.json, tokenizer files), or null if absent. */
     public Path sibling(String name) {
         Path p = dir.resolve(name);

@@ -26,6 +26,11 @@ public final class LayerNorm {
         return ops.layerNorm(x, rows, dim, weight, bias, eps);
     }
 
+    /** Normalises the first {@code rows} rows of {@code x} into {@code y}. */
+    public void forwardInto(Ops ops, float[] x, int rows, float[] y) {
+        ops.layerNormInto(x, y, rows, dim, weight, bias, eps);
+    }
+
     public int dim() {
         return dim;
     }

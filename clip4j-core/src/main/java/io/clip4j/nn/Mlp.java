@@ -20,6 +20,16 @@ public final class Mlp {
         return proj.forward(ops, fc.forward(ops, x, rows, act), rows);
     }
 
+    /**
+     * {@code out = [out +] proj(act(fc(x)))} with the hidden layer from {@code ws}; the activation is
+     * fused into the first product, the residual (with {@code accumulate}) into the second.
+     */
+    public void forwardInto(Ops ops, float[] x, int rows, Workspace ws, float[] out, boolean accumulate) {
+        float[] hidden = ws.get(Workspace.Slot.HIDDEN, rows * fc.out());
+        fc.forwardInto(ops, x, rows, act, hidden, false);
+        proj.forwardInto(ops, hidden, rows, null, out, accumulate);
+    }
+
     public Linear fc() {
         return fc;
     }

@@ -1,6 +1,7 @@
 package io.clip4j.nn;
 
 import io.clip4j.tensor.Ops;
+import io.clip4j.tensor.PackedMatrix;
 
 import java.util.Arrays;
 
@@ -11,31 +12,35 @@ import java.util.Arrays;
  */
 public final class MultiHeadAttention {
 
-    private final Linear inProj;   // [3D, D]
-    private final Linear qProj;    // views for attention with a separate query (pooling heads)
+    private final Linear inProj;   // [3D, D]; null for pooling heads, which keep the two parts below instead
+    private final Linear qProj;    // for attention with a separate query (pooling heads)
     private final Linear kvProj;
     private final Linear outProj;
     private final int dim;
     private final int heads;
 
     /**
-     * @param forPooling also keep separate query and key/value projections, for heads whose query is
-     *                   not the sequence itself ({@code AttentionPool2d}, SigLIP's MAP head)
+     * @param forPooling keep separate query and key/value projections (instead of the packed one), for
+     *                   heads whose query is not the sequence itself ({@code AttentionPool2d}, SigLIP's MAP head)
      */
     public MultiHeadAttention(float[] inProjWeight, float[] inProjBias, Linear outProj, int dim, int heads, boolean forPooling) {
         if (dim % heads != 0) {
             throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
         }
-        this.inProj = new Linear(inProjWeight, inProjBias, dim, 3 * dim);
+        if (inProjWeight.length != 3 * dim * dim || (inProjBias != null && inProjBias.length != 3 * dim)) {
+            throw new IllegalArgumentException("in_proj of width " + dim + " needs [" + 3 * dim + ", " + dim + "] weights");
+        }
         this.outProj = outProj;
         this.dim = dim;
         this.heads = heads;
         if (forPooling) {
-            this.qProj = new Linear(Arrays.copyOfRange(inProjWeight, 0, dim * dim),
-                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, 0, dim), dim, dim);
-            this.kvProj = new Linear(Arrays.copyOfRange(inProjWeight, dim * dim, 3 * dim * dim),
-                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, dim, 3 * dim), dim, 2 * dim);
+            this.inProj = null;
+            this.qProj = new Linear(PackedMatrix.ofRows(inProjWeight, 0, dim, dim),
+                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, 0, dim));
+            this.kvProj = new Linear(PackedMatrix.ofRows(inProjWeight, dim * dim, 2 * dim, dim),
+                    inProjBias == null ? null : Arrays.copyOfRange(inProjBias, dim, 3 * dim));
         } else {
+            this.inProj = new Linear(inProjWeight, inProjBias, dim, 3 * dim);
             this.qProj = null;
             this.kvProj = null;
         }
@@ -71,16 +76,38 @@ public final class MultiHeadAttention {
      * @param keyValid per batch item, the keys that may be attended (HF padding mask), or null
      */
     public float[] selfAttention(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid) {
-        float[] qkv = inProj.forward(ops, x, batch * len);
+        float[] out = new float[batch * len * dim];
+        selfAttentionInto(ops, x, batch, len, causal, keyValid, new Workspace(), out, false);
+        return out;
+    }
+
+    /**
+     * Self-attention over {@code x [batch * len, D]} into {@code out} (added to it with {@code accumulate}:
+     * the residual connection fused into the output projection), with intermediates from {@code ws}.
+     */
+    public void selfAttentionInto(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
+                                  Workspace ws, float[] out, boolean accumulate) {
+        int rows = batch * len;
         int d3 = 3 * dim;
+        float[] qkv = ws.get(Workspace.Slot.QKV, rows * d3);
+        if (inProj != null) {
+            inProj.forwardInto(ops, x, rows, null, qkv, false);
+        } else { // pooling heads keep q and kv apart: write them side by side per row
+            float[] q = qProj.forward(ops, x, rows);
+            float[] kv = kvProj.forward(ops, x, rows);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(q, r * dim, qkv, r * d3, dim);
+                System.arraycopy(kv, r * 2 * dim, qkv, r * d3 + dim, 2 * dim);
+            }
+        }
         int hd = dim / heads;
-        float[] ctx = new float[batch * len * dim];
+        float[] ctx = ws.get(Workspace.Slot.CONTEXT, rows * dim);
         ops.attention(batch, heads, len, len, hd,
                 qkv, 0, len * d3, d3,
                 qkv, dim, len * d3, d3,
                 qkv, 2 * dim, len * d3, d3,
                 ctx, 0, len * dim, dim, causal, keyValid);
-        return outProj.forward(ops, ctx, batch * len);
+        outProj.forwardInto(ops, ctx, rows, null, out, accumulate);
     }
 
     /**
@@ -111,8 +138,21 @@ public final class MultiHeadAttention {
         return heads;
     }
 
+    /** The packed {@code [3D, D]} input projection (for pooling heads, assembled on request). */
     public Linear inProj() {
-        return inProj;
+        if (inProj != null) {
+            return inProj;
+        }
+        float[] w = new float[3 * dim * dim];
+        System.arraycopy(qProj.weight(), 0, w, 0, dim * dim);
+        System.arraycopy(kvProj.weight(), 0, w, dim * dim, 2 * dim * dim);
+        float[] b = null;
+        if (qProj.bias() != null) {
+            b = new float[3 * dim];
+            System.arraycopy(qProj.bias(), 0, b, 0, dim);
+            System.arraycopy(kvProj.bias(), 0, b, dim, 2 * dim);
+        }
+        return new Linear(w, b, dim, 3 * dim);
     }
 
     public Linear outProj() {

@@ -29,16 +29,6 @@ public final class ResidualAttentionBlock {
         this.ls2 = ls2;
     }
 
-    private static void scaleRows(float[] x, float[] gamma) {
-        if (gamma == null) {
-            return;
-        }
-        int d = gamma.length;
-        for (int i = 0; i < x.length; i++) {
-            x[i] *= gamma[i % d];
-        }
-    }
-
     /**
      * Runs the block on {@code x [batch * len, D]} in place.
      *
@@ -46,18 +36,50 @@ public final class ResidualAttentionBlock {
      */
     public void forward(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
                         Trace trace, String traceName) {
+        forward(ops, new Workspace(), x, batch, len, causal, keyValid, trace, traceName);
+    }
+
+    /**
+     * As {@link #forward(Ops, float[], int, int, boolean, boolean[][], Trace, String)}, with intermediates
+     * from {@code ws}. Both residual additions happen inside the output products (no extra pass over
+     * {@code x}) unless LayerScale has to scale the branch first.
+     */
+    public void forward(Ops ops, Workspace ws, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
+                        Trace trace, String traceName) {
         int rows = batch * len;
-        float[] a = attn.selfAttention(ops, ln1.forward(ops, x, rows), batch, len, causal, keyValid);
-        scaleRows(a, ls1);
-        ops.addInPlace(x, a);
-        if (traceName != null) {
-            Trace.emit(trace, traceName + ".after_attn", x, batch, len, attn.dim());
+        int d = attn.dim();
+        float[] normed = ws.get(Workspace.Slot.NORMED, rows * d);
+        ln1.forwardInto(ops, x, rows, normed);
+        if (ls1 == null) {
+            attn.selfAttentionInto(ops, normed, batch, len, causal, keyValid, ws, x, true);
+        } else {
+            float[] branch = ws.get(Workspace.Slot.BRANCH, rows * d);
+            attn.selfAttentionInto(ops, normed, batch, len, causal, keyValid, ws, branch, false);
+            addScaled(ops, x, branch, ls1, rows);
         }
-        float[] m = mlp.forward(ops, ln2.forward(ops, x, rows), rows);
-        scaleRows(m, ls2);
-        ops.addInPlace(x, m);
         if (traceName != null) {
-            Trace.emit(trace, traceName, x, batch, len, attn.dim());
+            Trace.emit(trace, traceName + ".after_attn", x, batch, len, d);
+        }
+        ln2.forwardInto(ops, x, rows, normed);
+        if (ls2 == null) {
+            mlp.forwardInto(ops, normed, rows, ws, x, true);
+        } else {
+            float[] branch = ws.get(Workspace.Slot.BRANCH, rows * d);
+            mlp.forwardInto(ops, normed, rows, ws, branch, false);
+            addScaled(ops, x, branch, ls2, rows);
+        }
+        if (traceName != null) {
+            Trace.emit(trace, traceName, x, batch, len, d);
+        }
+    }
+
+    /** {@code x[r, :] += gamma * branch[r, :]} (LayerScale). */
+    private static void addScaled(Ops ops, float[] x, float[] branch, float[] gamma, int rows) {
+        int d = gamma.length;
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < d; i++) {
+                x[r * d + i] += gamma[i] * branch[r * d + i];
+            }
         }
     }
 

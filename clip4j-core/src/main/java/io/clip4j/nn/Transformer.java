@@ -21,8 +21,9 @@ public final class Transformer {
      */
     public void forward(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
                         Trace trace, String tracePrefix) {
+        Workspace ws = new Workspace();
         for (int i = 0; i < blocks.size(); i++) {
-            blocks.get(i).forward(ops, x, batch, len, causal, keyValid, trace,
+            blocks.get(i).forward(ops, ws, x, batch, len, causal, keyValid, trace,
                     tracePrefix == null ? null : tracePrefix + "." + i);
         }
     }

@@ -1,9 +1,13 @@
 package io.clip4j.nn;
 
+import io.clip4j.weights.DType;
 import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.TensorInfo;
 import io.clip4j.weights.WeightFile;
 
+import io.clip4j.tensor.PackedMatrix;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -86,8 +90,43 @@ public final class WeightSource {
                     + ", expected a floating-point type");
         }
         used.add(key);
-        return file.floats(key);
+        float[] values = file.floats(key);
+        releaseMapping(key);
+        return values;
     }
+
+    /**
+     * Reads a matrix {@code name [rows, cols]} (checked like {@link #get}) packed for the GEMM kernels:
+     * the form {@link Linear} keeps, so the row-major copy is garbage as soon as this returns.
+     */
+    public PackedMatrix getPacked(String name, int rows, int cols) {
+        String key = key(name);
+        TensorInfo info = file.info(key);
+        if (info == null || info.dtype() != DType.F32) {
+            return PackedMatrix.ofRows(get(name, rows, cols), 0, rows, cols);
+        }
+        checkShape(info, new int[]{rows, cols});
+        used.add(key);
+        // F32 as stored: pack straight from the mapped bytes, with no row-major copy to collect.
+        PackedMatrix p = PackedMatrix.ofRows(file.bytes(key), rows, cols);
+        releaseMapping(key);
+        return p;
+    }
+
+    /**
+     * Once a tensor has been converted to a Java array, the pages of the mapped file it came from are
+     * handed back to the page cache: they would otherwise count a second time in the process's resident
+     * memory for as long as the file stays open (towers are built lazily, so it stays open).
+     */
+    private void releaseMapping(String key) {
+        MemorySegment bytes = file.bytes(key);
+        if (bytes.isMapped() && bytes.byteSize() >= RELEASE_MIN_BYTES) {
+            bytes.unload();
+        }
+    }
+
+    /** Smaller tensors share pages with their neighbours; releasing them saves nothing. */
+    private static final long RELEASE_MIN_BYTES = 1L << 16;
 
     /** The prefix this source reads under ({@code ""} at the root). */
     public String prefix() {

@@ -9,7 +9,8 @@ import java.util.Locale;
  * available in this JVM. Parallelism lives one level up, in {@link Ops}.
  *
  * <p>Selection: system property {@code clip4j.kernels} = {@code auto} (default), {@code vector},
- * or {@code scalar}. When the {@code jdk.incubator.vector} module is not in the boot layer (the host
+ * or {@code scalar}; independently, {@code clip4j.blas} ({@code auto}, {@code openblas}, {@code none}) may
+ * send the GEMM to a system OpenBLAS (see {@code NativeBlas}), except with {@code scalar}. When the {@code jdk.incubator.vector} module is not in the boot layer (the host
  * JVM was started without {@code --add-modules jdk.incubator.vector}) the scalar kernels are used and
  * one line is logged.
  */
@@ -17,6 +18,9 @@ public interface Kernels {
 
     /** A short name for logs and benchmarks, e.g. {@code vector-512} or {@code scalar}. */
     String name();
+
+    /** The register-tiled micro-kernel behind {@link Gemm} for these kernels. */
+    GemmKernel gemmKernel();
 
     /**
      * {@code C[i, j] = sum_k A[i, k] * B[j, k]} for {@code i < m}, {@code j < n} ("NT": both operands
@@ -79,14 +83,21 @@ public interface Kernels {
             if (!vectorModulePresent()) {
                 LOG.log(Logger.Level.INFO, "clip4j: jdk.incubator.vector is not available "
                         + "(start the JVM with --add-modules jdk.incubator.vector); using scalar kernels");
-                return ScalarKernels.INSTANCE;
+                return withBlas(ScalarKernels.INSTANCE);
             }
+            Kernels base;
             try {
-                return VectorKernelsLoader.load();
+                base = VectorKernelsLoader.load();
             } catch (LinkageError | RuntimeException e) {
                 LOG.log(Logger.Level.INFO, "clip4j: vector kernels unavailable (" + e + "); using scalar kernels");
-                return ScalarKernels.INSTANCE;
+                base = ScalarKernels.INSTANCE;
             }
+            return withBlas(base);
+        }
+
+        /** {@code base} with its GEMM sent to the native BLAS that {@code clip4j.blas} selects, if any. */
+        private static Kernels withBlas(Kernels base) {
+            return NativeBlas.selected().<Kernels>map(b -> new BlasKernels(base, b)).orElse(base);
         }
 
         static boolean vectorModulePresent() {

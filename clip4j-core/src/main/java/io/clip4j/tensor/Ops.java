@@ -4,12 +4,10 @@ package io.clip4j.tensor;
  * Multi-threaded building blocks over {@link Kernels}: the operations the model layers call.
  * Rows are independent units of work; arrays are row-major with the stated shapes.
  *
- * <p>An {@code Ops} is immutable and thread-safe; scratch memory is allocated per call.
+ * <p>An {@code Ops} is immutable and thread-safe: outputs are allocated per call or passed in, and the
+ * small scratch buffers of the kernels (GEMM packing, attention scores) belong to the thread using them.
  */
 public final class Ops {
-
-    /** Rows per GEMM task; columns are split further when there are few rows. */
-    private static final int ROW_BLOCK = 64;
 
     private final Kernels k;
 
@@ -38,50 +36,43 @@ public final class Ops {
         return y;
     }
 
+    /** {@code y = act(x W^T + bias)} with a pre-packed weight, into a new {@code [rows, W.n()]} array. */
+    public float[] linear(float[] x, int rows, PackedMatrix w, float[] bias, Activation act) {
+        float[] y = new float[Math.multiplyExact(rows, w.n())];
+        linearInto(x, 0, rows, w, bias, act, y, 0, false);
+        return y;
+    }
+
     /**
-     * {@code C = act(A B^T + bias)} split over the pool; bias and activation are applied to each
-     * output tile while it is still in cache.
+     * {@code y[yOff..] = [y +] act(x W^T + bias)} for {@code rows} contiguous rows of {@code x} (from
+     * {@code xOff}, width {@code W.k()}) into contiguous rows of {@code y} (width {@code W.n()}).
+     * With {@code accumulate} the product is added to {@code y} (a residual connection), which
+     * excludes an activation.
+     */
+    public void linearInto(float[] x, int xOff, int rows, PackedMatrix w, float[] bias, Activation act,
+                           float[] y, int yOff, boolean accumulate) {
+        Gemm.multiply(k.gemmKernel(), rows, x, xOff, w.k(), w, y, yOff, w.n(), bias, act, accumulate, true);
+    }
+
+    /**
+     * {@code C = act(A B^T + bias)} split over the compute threads; bias and activation are applied to
+     * each output tile while it is still in cache.
      */
     public void gemmNT(int m, int n, int kk, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, float[] bias, Activation act) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        int threads = Parallel.threads();
-        int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
-        int wantTasks = threads * 4;
-        int colBlocks = Math.max(1, Math.min((n + 15) / 16, (wantTasks + rowBlocks - 1) / rowBlocks));
-        if ((long) m * n * kk < 64L * 64 * 64) {
-            rowBlocks = 1;
-            colBlocks = 1;
-        }
-        int colChunk = ((n + colBlocks - 1) / colBlocks + 3) & ~3;
-        int colTasks = (n + colChunk - 1) / colChunk;
-        int rowChunk = (m + rowBlocks - 1) / rowBlocks;
-        int rowTasks = (m + rowChunk - 1) / rowChunk;
-        Parallel.forRange(rowTasks * colTasks, t -> {
-            int r0 = (t / colTasks) * rowChunk;
-            int c0 = (t % colTasks) * colChunk;
-            int rs = Math.min(rowChunk, m - r0);
-            int cs = Math.min(colChunk, n - c0);
-            k.gemmNT(rs, cs, kk, a, aOff + r0 * lda, lda, b, bOff + c0 * ldb, ldb, c, cOff + r0 * ldc + c0, ldc);
-            if (bias != null || act != null) {
-                for (int i = 0; i < rs; i++) {
-                    int row = cOff + (r0 + i) * ldc + c0;
-                    if (bias != null) {
-                        k.add(bias, c0, c, row, cs);
-                    }
-                    if (act != null) {
-                        k.activate(act, c, row, cs);
-                    }
-                }
-            }
-        });
+        Gemm.multiply(k.gemmKernel(), m, n, kk, a, aOff, lda, b, bOff, ldb, Gemm.Layout.NT, c, cOff, ldc, bias, act,
+                false, true);
     }
 
     /** Layer norm of every row of {@code x [rows, n]} into a new array. */
     public float[] layerNorm(float[] x, int rows, int n, float[] gamma, float[] beta, float eps) {
         float[] y = new float[x.length];
+        layerNormInto(x, y, rows, n, gamma, beta, eps);
+        return y;
+    }
+
+    /** Layer norm of the first {@code rows} rows of {@code x [rows, n]} into {@code y}. */
+    public void layerNormInto(float[] x, float[] y, int rows, int n, float[] gamma, float[] beta, float eps) {
         int chunk = Math.max(1, 4096 / Math.max(1, n));
         int tasks = (rows + chunk - 1) / chunk;
         Parallel.forRange(tasks, t -> {
@@ -90,7 +81,6 @@ public final class Ops {
                 k.layerNorm(x, r * n, y, r * n, n, gamma, beta, eps);
             }
         });
-        return y;
     }
 
     /** {@code y += x}, elementwise. */
@@ -107,6 +97,10 @@ public final class Ops {
      * {@code off + b * batchStride + r * rowStride}, head {@code h} occupies columns
      * {@code [h * headDim, (h + 1) * headDim)} of it. The result is written the same way into {@code out}.
      *
+     * <p>Fused per (batch, head) task: scores for a block of queries are computed into a per-thread
+     * buffer, masked, soft-maxed and multiplied by V straight into {@code out}; nothing of size
+     * {@code batch x heads x lq x lk} exists at any time, and V is used in place.
+     *
      * @param causal   query {@code i} sees keys {@code j <= i} only
      * @param keyValid per batch item, which keys may be attended (null: all)
      */
@@ -117,37 +111,52 @@ public final class Ops {
                           float[] out, int oOff, int oBatchStride, int oRowStride,
                           boolean causal, boolean[][] keyValid) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        GemmKernel gk = k.gemmKernel();
+        int block = Math.max(1, Math.min(lq, ATTENTION_QUERY_BLOCK));
         Parallel.forRange(batch * heads, t -> {
             int b = t / heads;
             int h = t % heads;
             int col = h * headDim;
-            float[] s = new float[lq * lk];
-            k.gemmNT(lq, lk, headDim, q, qOff + b * qBatchStride + col, qRowStride,
-                    kx, kOff + b * kBatchStride + col, kRowStride, s, 0, lk);
+            float[] s = attentionScratch(block * lk);
             boolean[] valid = keyValid == null ? null : keyValid[b];
-            for (int i = 0; i < lq; i++) {
-                int row = i * lk;
-                k.scale(s, row, lk, scale);
-                if (causal || valid != null) {
-                    for (int j = 0; j < lk; j++) {
-                        if ((causal && j > i) || (valid != null && !valid[j])) {
-                            s[row + j] = Float.NEGATIVE_INFINITY;
+            int kBase = kOff + b * kBatchStride + col;
+            int vBase = vOff + b * vBatchStride + col;
+            for (int i0 = 0; i0 < lq; i0 += block) {
+                int rows = Math.min(block, lq - i0);
+                // With the causal mask, keys after the block's last query are never seen.
+                int keys = causal ? Math.min(lk, i0 + rows) : lk;
+                Gemm.multiply(gk, rows, keys, headDim, q, qOff + b * qBatchStride + i0 * qRowStride + col, qRowStride,
+                        kx, kBase, kRowStride, Gemm.Layout.NT, s, 0, keys, null, null, false, false);
+                for (int i = 0; i < rows; i++) {
+                    int row = i * keys;
+                    k.scale(s, row, keys, scale);
+                    if (causal || valid != null) {
+                        for (int j = 0; j < keys; j++) {
+                            if ((causal && j > i0 + i) || (valid != null && !valid[j])) {
+                                s[row + j] = Float.NEGATIVE_INFINITY;
+                            }
                         }
                     }
+                    k.softmax(s, row, keys);
                 }
-                k.softmax(s, row, lk);
+                Gemm.multiply(gk, rows, headDim, keys, s, 0, keys, v, vBase, vRowStride, Gemm.Layout.NN,
+                        out, oOff + b * oBatchStride + i0 * oRowStride + col, oRowStride, null, null, false, false);
             }
-            // V^T for this head so that P V is again an NT product.
-            float[] vt = new float[headDim * lk];
-            int vBase = vOff + b * vBatchStride + col;
-            for (int j = 0; j < lk; j++) {
-                int src = vBase + j * vRowStride;
-                for (int d = 0; d < headDim; d++) {
-                    vt[d * lk + j] = v[src + d];
-                }
-            }
-            k.gemmNT(lq, headDim, lk, s, 0, lk, vt, 0, lk, out, oOff + b * oBatchStride + col, oRowStride);
         });
+    }
+
+    /** Queries per block of fused attention: 64 x 197 scores are 50 KiB. */
+    private static final int ATTENTION_QUERY_BLOCK = 64;
+
+    private static final ThreadLocal<float[]> ATTENTION_SCRATCH = new ThreadLocal<>();
+
+    private static float[] attentionScratch(int size) {
+        float[] s = ATTENTION_SCRATCH.get();
+        if (s == null || s.length < size) {
+            s = new float[size];
+            ATTENTION_SCRATCH.set(s);
+        }
+        return s;
     }
 
     /**
@@ -184,8 +193,52 @@ public final class Ops {
     }
 
     /**
+     * Unfolds one image {@code x [channels, height, width]} for a convolution as {@code [channels * kh * kw,
+     * outH * outW]}: row {@code (c * kh + ky) * kw + kx} holds, for every output pixel, the input it sees
+     * through that kernel tap (zero in the padding). This is the {@code B} of {@code W [cout, cin*kh*kw] x B},
+     * whose product is already the NCHW output, and each row is filled with runs of contiguous copies.
+     */
+    public static float[] im2colRows(float[] x, int xOff, int channels, int height, int width, int kh, int kw,
+                                     int stride, int pad, int outH, int outW) {
+        int plane = outH * outW;
+        float[] col = new float[Math.multiplyExact(channels * kh * kw, plane)];
+        for (int c = 0; c < channels; c++) {
+            int src = xOff + c * height * width;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = ((c * kh + ky) * kw + kx) * plane;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int iy = oy * stride - pad + ky;
+                        int dst = row + oy * outW;
+                        if (iy < 0 || iy >= height) {
+                            continue; // already zero
+                        }
+                        int line = src + iy * width;
+                        if (stride == 1) {
+                            int lo = Math.max(0, pad - kx);
+                            int hi = Math.min(outW, width + pad - kx);
+                            if (hi > lo) {
+                                System.arraycopy(x, line + lo - pad + kx, col, dst + lo, hi - lo);
+                            }
+                        } else {
+                            for (int ox = 0; ox < outW; ox++) {
+                                int ix = ox * stride - pad + kx;
+                                if (ix >= 0 && ix < width) {
+                                    col[dst + ox] = x[line + ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return col;
+    }
+
+    /**
      * 2-D convolution of a batch {@code x [n, cin, h, w]} with weight {@code [cout, cin*kh*kw]}
      * (optional bias), as {@code nn.Conv2d(bias, stride, padding)}: returns {@code [n, cout, outH, outW]}.
+     * Per image one GEMM {@code W x im2col(x)}; a 1x1 convolution with stride 1 multiplies the input in place.
      */
     public float[] conv2d(float[] x, int n, int cin, int h, int w, float[] weight, float[] bias, int cout,
                           int kh, int kw, int stride, int pad) {
@@ -194,14 +247,19 @@ public final class Ops {
         int kk = cin * kh * kw;
         int plane = outH * outW;
         float[] y = new float[Math.multiplyExact(n * cout, plane)];
+        GemmKernel gk = k.gemmKernel();
         for (int img = 0; img < n; img++) {
-            float[] col;
+            float[] b;
+            int bOff;
             if (kh == 1 && kw == 1 && stride == 1 && pad == 0) {
-                col = transpose(x, img * cin * h * w, cin, h * w);
+                b = x;
+                bOff = img * cin * h * w;
             } else {
-                col = im2col(x, img * cin * h * w, cin, h, w, kh, kw, stride, pad, outH, outW);
+                b = im2colRows(x, img * cin * h * w, cin, h, w, kh, kw, stride, pad, outH, outW);
+                bOff = 0;
             }
-            gemmNT(cout, plane, kk, weight, 0, kk, col, 0, kk, y, img * cout * plane, plane, null, null);
+            Gemm.multiply(gk, cout, plane, kk, weight, 0, kk, b, bOff, plane, Gemm.Layout.NN,
+                    y, img * cout * plane, plane, null, null, false, true);
             if (bias != null) {
                 for (int c = 0; c < cout; c++) {
                     int off = img * cout * plane + c * plane;

@@ -12,6 +12,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public GemmKernel gemmKernel() {
+        return ScalarGemmKernel.INSTANCE;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -17,7 +17,7 @@ public final class VectorKernels implements Kernels {
      * The species must be a compile-time constant (a static final) for C2 to turn the Vector API into
      * machine instructions; an instance field would leave every operation boxed and ~20x slower.
      */
-    private static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
     private static final int LANES = SPECIES.length();
 
     private static final VectorKernels INSTANCE = new VectorKernels();
@@ -39,6 +39,11 @@ public final class VectorKernels implements Kernels {
             default -> FloatVector.SPECIES_PREFERRED;
         };
         return s.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize() ? FloatVector.SPECIES_PREFERRED : s;
+    }
+
+    @Override
+    public GemmKernel gemmKernel() {
+        return VectorGemmKernel.INSTANCE;
     }
 
     @Override
@@ -314,44 +319,33 @@ public final class VectorKernels implements Kernels {
     public void activate(Activation act, float[] x, int off, int n) {
         int p = 0;
         int bound = SPECIES.loopBound(n);
-        switch (act) {
-            case QUICK_GELU -> {
-                for (; p < bound; p += LANES) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
-                    FloatVector e = v.mul(-1.702f).lanewise(VectorOperators.EXP);
-                    v.div(e.add(1f)).intoArray(x, off + p);
-                }
-            }
-            case GELU -> {
-                for (; p < bound; p += LANES) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
-                    geluErf(v).intoArray(x, off + p);
-                }
-            }
+        for (; p < bound; p += LANES) {
+            activate(act, FloatVector.fromArray(SPECIES, x, off + p)).intoArray(x, off + p);
+        }
+        if (p < n) {
+            VectorMask<Float> m = SPECIES.indexInRange(p, n);
+            activate(act, FloatVector.fromArray(SPECIES, x, off + p, m)).intoArray(x, off + p, m);
+        }
+    }
+
+    /** {@code act} applied to every lane (shared with the GEMM epilogue). */
+    static FloatVector activate(Activation act, FloatVector v) {
+        return switch (act) {
+            case QUICK_GELU -> v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f));
+            case GELU -> geluErf(v);
             case GELU_TANH -> {
-                for (; p < bound; p += LANES) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, off + p);
-                    FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) Math.sqrt(2.0 / Math.PI));
-                    FloatVector t = inner.lanewise(VectorOperators.TANH);
-                    v.mul(0.5f).mul(t.add(1f)).intoArray(x, off + p);
-                }
+                FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) Math.sqrt(2.0 / Math.PI));
+                yield v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
             }
-            case RELU -> {
-                for (; p < bound; p += LANES) {
-                    FloatVector.fromArray(SPECIES, x, off + p).max(0f).intoArray(x, off + p);
-                }
-            }
-        }
-        for (; p < n; p++) {
-            x[off + p] = act.apply(x[off + p]);
-        }
+            case RELU -> v.max(0f);
+        };
     }
 
     /**
      * {@code 0.5 x (1 + erf(x / sqrt 2))} with erf from Abramowitz and Stegun 7.1.26
      * (absolute error below 1.5e-7, i.e. at float resolution).
      */
-    private FloatVector geluErf(FloatVector v) {
+    private static FloatVector geluErf(FloatVector v) {
         FloatVector z = v.mul((float) (1.0 / Math.sqrt(2.0)));
         FloatVector az = z.abs();
         FloatVector t = az.mul(0.3275911f).add(1f);

@@ -2,11 +2,13 @@ package io.clip4j.weights;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * One of the few Python globals a checkpoint pickle may name. {@link #resolve} is the whole allow-list:
- * anything it does not return is refused by {@link RestrictedUnpickler} before it can be used, so no
- * class is ever looked up or instantiated by name.
+ * One of the few Python globals a checkpoint pickle may name. {@link #resolve} is the whole allow-list for
+ * {@code torch.save} pickles, {@link #resolveTorchScript} the one for a TorchScript archive's
+ * {@code data.pkl}: anything they do not return is refused by {@link RestrictedUnpickler} before it can
+ * be used, so no class is ever looked up or instantiated by name.
  *
  * @param qualifiedName {@code module.name} as written in the pickle, for messages
  * @param kind what the global stands for
@@ -23,8 +25,21 @@ record PickleGlobal(String qualifiedName, Kind kind, DType dtype) {
         /** {@code torch.UntypedStorage}: raw bytes, the dtype comes from the tensor. */
         UNTYPED_STORAGE,
         /** A dtype object such as {@code torch.float16}. */
-        DTYPE
+        DTYPE,
+        /**
+         * A TorchScript class {@code __torch__.<qualname>} (a module or a scripted class): only ever a name
+         * recorded in a {@link ScriptObject}, never resolved to anything.
+         */
+        SCRIPT_CLASS,
+        /** {@code torch.jit._pickle.build_intlist} and friends: identity functions on a list of one element type. */
+        BUILD_INTLIST, BUILD_DOUBLELIST, BUILD_BOOLLIST, BUILD_TENSORLIST,
+        /** {@code torch.jit._pickle.restore_type_tag(container, type_str)}: returns the container. */
+        RESTORE_TYPE_TAG
     }
+
+    /** A dotted Python name whose atoms are identifiers, as TorchScript qualified names are. */
+    private static final Pattern SCRIPT_MODULE = Pattern.compile("__torch__(\\.[A-Za-z_][A-Za-z0-9_]{0,127}){0,32}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private static final Map<String, DType> STORAGE_TYPES = Map.of(
             "FloatStorage", DType.F32, "HalfStorage", DType.F16, "BFloat16Storage", DType.BF16,
@@ -89,6 +104,33 @@ record PickleGlobal(String qualifiedName, Kind kind, DType dtype) {
             throw new ModelFormatException(file + ": unsupported tensor type " + q + " (supported: " + SUPPORTED_DTYPES + ")");
         }
         return null;
+    }
+
+    /**
+     * The allowed global {@code module.name} in the {@code data.pkl} of a TorchScript archive
+     * ({@code torch.jit.save}), or {@code null}: everything {@link #resolve} allows, the TorchScript
+     * classes of the archive itself ({@code __torch__.*}, with identifier-only names so that they map to
+     * a {@code code/} entry and print safely), and the container markers of {@code torch.jit._pickle}
+     * that torch's own pickler writes for typed lists and dicts. The other {@code torch.jit._pickle}
+     * functions (tensor-table references) and custom C++ classes' constructors stay refused.
+     *
+     * @throws ModelFormatException for a real torch storage class or dtype clip4j does not support
+     */
+    static PickleGlobal resolveTorchScript(String module, String name, String file) {
+        String q = module + "." + name;
+        if (module.equals("__torch__") || module.startsWith("__torch__.")) {
+            return SCRIPT_MODULE.matcher(module).matches() && IDENTIFIER.matcher(name).matches()
+                    ? new PickleGlobal(q, Kind.SCRIPT_CLASS, null) : null;
+        }
+        Kind kind = switch (q) {
+            case "torch.jit._pickle.build_intlist" -> Kind.BUILD_INTLIST;
+            case "torch.jit._pickle.build_doublelist" -> Kind.BUILD_DOUBLELIST;
+            case "torch.jit._pickle.build_boollist" -> Kind.BUILD_BOOLLIST;
+            case "torch.jit._pickle.build_tensorlist" -> Kind.BUILD_TENSORLIST;
+            case "torch.jit._pickle.restore_type_tag" -> Kind.RESTORE_TYPE_TAG;
+            default -> null;
+        };
+        return kind != null ? new PickleGlobal(q, kind, null) : resolve(module, name, file);
     }
 
     @Override

@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  * {@link LinkedHashMap} (dict, keys restricted to str, int, float, bool and None), {@link StorageRef} and
  * {@link TensorRef}.
  *
+ * <p>{@link #loadTorchScript} reads the {@code data.pkl} of a TorchScript archive instead: there the
+ * pickle is a tree of TorchScript objects ({@code __torch__.*} classes created with {@code NEWOBJ} and
+ * given their attributes with {@code BUILD}), which become inert {@link ScriptObject} records, plus the
+ * {@code torch.jit._pickle} markers torch writes around typed lists and dicts, which become plain lists
+ * and dicts. Nothing else is added to the allow-list.
+ *
  * <p>Hostile input is bounded: every length is checked against the bytes left before allocation, the
  * stack, memo and mark depth are capped, and nothing recurses, so a malformed pickle ends in a
  * {@link ModelFormatException} naming the file, never in an out-of-memory or stack overflow.
@@ -37,6 +43,7 @@ final class RestrictedUnpickler {
     private static final Pattern STORAGE_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,256}");
 
     private final String file;
+    private final boolean torchScript;
     private final byte[] in;
     private int pos;
     private int opStart;
@@ -45,9 +52,10 @@ final class RestrictedUnpickler {
     private int markDepth;
     private final HashMap<Long, Object> memo = new HashMap<>();
 
-    private RestrictedUnpickler(String file, byte[] in) {
+    private RestrictedUnpickler(String file, byte[] in, boolean torchScript) {
         this.file = file;
         this.in = in;
+        this.torchScript = torchScript;
     }
 
     /**
@@ -58,7 +66,18 @@ final class RestrictedUnpickler {
      *                              global outside the allow-list
      */
     static Object load(String file, byte[] pickle) {
-        return new RestrictedUnpickler(file, pickle).run();
+        return new RestrictedUnpickler(file, pickle, false).run();
+    }
+
+    /**
+     * Evaluates the {@code data.pkl} of a TorchScript archive ({@code torch.jit.save}): like
+     * {@link #load}, but {@code __torch__.*} classes may be instantiated as {@link ScriptObject} records
+     * and {@code torch.jit._pickle}'s list builders and type tags are understood.
+     *
+     * @throws ModelFormatException as {@link #load} does
+     */
+    static Object loadTorchScript(String file, byte[] pickle) {
+        return new RestrictedUnpickler(file, pickle, true).run();
     }
 
     private Object run() {
@@ -184,15 +203,9 @@ final class RestrictedUnpickler {
                     }
                     push(newObject(pop(), args));
                 }
-                case 'b' -> { // BUILD: only OrderedDict's _metadata attribute, which is dropped
+                case 'b' -> { // BUILD
                     Object state = pop();
-                    Object target = peek();
-                    if (!(target instanceof Map<?, ?>)) {
-                        throw corrupt("BUILD (setting object state) on a " + typeName(target) + " is not supported");
-                    }
-                    if (state != null && !(state instanceof Map<?, ?>) && !(state instanceof PickleTuple)) {
-                        throw corrupt("BUILD on a dict with a " + typeName(state) + " state is not supported");
-                    }
+                    build(peek(), state);
                 }
                 case 'Q' -> push(storage(pop())); // BINPERSID
                 case 'i' -> { // INST names its class inline: refuse it by name like GLOBAL
@@ -212,14 +225,17 @@ final class RestrictedUnpickler {
     // ---- allow-listed behaviour -------------------------------------------------------------------
 
     private PickleGlobal global(String module, String name) {
-        PickleGlobal g = PickleGlobal.resolve(module, name, file);
+        PickleGlobal g = torchScript ? PickleGlobal.resolveTorchScript(module, name, file)
+                : PickleGlobal.resolve(module, name, file);
         if (g == null) {
             String q = printable(module + "." + name);
-            String hint = module.startsWith("__torch__")
-                    ? "; this looks like a TorchScript archive (torch.jit.save): save its state_dict() with torch.save instead"
+            String allowed = torchScript ? "only tensors, plain containers and TorchScript module objects are allowed"
+                    : "only tensors and plain containers are allowed";
+            String hint = !torchScript && module.startsWith("__torch__")
+                    ? "; this looks like a TorchScript archive (torch.jit.save) without its code/ entries: "
+                    + "save its state_dict() with torch.save instead"
                     : "";
-            throw new ModelFormatException(file + ": refusing to load: the pickle calls " + q
-                    + " (only tensors and plain containers are allowed)" + hint);
+            throw new ModelFormatException(file + ": refusing to load: the pickle calls " + q + " (" + allowed + ")" + hint);
         }
         return g;
     }
@@ -242,17 +258,78 @@ final class RestrictedUnpickler {
             case REBUILD_PARAMETER -> parameter(g, args, 3);
             case REBUILD_PARAMETER_WITH_STATE -> parameter(g, args, 4);
             case CODECS_ENCODE -> latin1Bytes(g, args);
+            case BUILD_INTLIST -> typedList(g, args, Long.class, "int");
+            case BUILD_DOUBLELIST -> typedList(g, args, Double.class, "float");
+            case BUILD_BOOLLIST -> typedList(g, args, Boolean.class, "bool");
+            case BUILD_TENSORLIST -> typedList(g, args, TensorRef.class, "tensor");
+            case RESTORE_TYPE_TAG -> typeTagged(g, args);
+            // torch pickles enum values as REDUCE(EnumClass, value); nothing else calls a TorchScript class.
+            case SCRIPT_CLASS -> throw corrupt("the pickle calls TorchScript class " + g + " (an enum value or a "
+                    + "custom class); only TorchScript module objects are supported");
             case STORAGE_TYPE, UNTYPED_STORAGE, DTYPE -> throw corrupt(g + " cannot be called");
         };
     }
 
+    /** {@code torch.jit._pickle.build_intlist([...])} and friends return their list argument as it is. */
+    private List<Object> typedList(PickleGlobal g, PickleTuple args, Class<?> element, String elementName) {
+        expectArgs(g, args, 1, 1);
+        if (!(args.get(0) instanceof ArrayList<?>)) {
+            throw corrupt(g + " expects a list, got a " + typeName(args.get(0)));
+        }
+        List<Object> items = list(args.get(0));
+        for (Object item : items) {
+            if (!element.isInstance(item)) {
+                throw corrupt(g + " expects a list of " + elementName + ", got a " + typeName(item) + " in it");
+            }
+        }
+        return items;
+    }
+
+    /** {@code torch.jit._pickle.restore_type_tag(container, 'Dict[str, int]')} returns the list or dict. */
+    private Object typeTagged(PickleGlobal g, PickleTuple args) {
+        expectArgs(g, args, 2, 2);
+        Object value = args.get(0);
+        if (!(value instanceof ArrayList<?>) && !(value instanceof LinkedHashMap<?, ?>) || !(args.get(1) instanceof String)) {
+            throw corrupt(g + " expects a list or dict and a type string, got a " + typeName(value) + " and a "
+                    + typeName(args.get(1)));
+        }
+        return value;
+    }
+
+    /**
+     * Sets a TorchScript object's state (kept as data), or drops an OrderedDict's {@code _metadata}
+     * attribute; every other target is refused.
+     */
+    private void build(Object target, Object state) {
+        if (target instanceof ScriptObject obj) {
+            if (!obj.build(state)) {
+                throw corrupt("BUILD sets the state of " + typeName(obj) + " a second time");
+            }
+            return;
+        }
+        if (!(target instanceof Map<?, ?>)) {
+            throw corrupt("BUILD (setting object state) on a " + typeName(target) + " is not supported");
+        }
+        if (state != null && !(state instanceof Map<?, ?>) && !(state instanceof PickleTuple)) {
+            throw corrupt("BUILD on a dict with a " + typeName(state) + " state is not supported");
+        }
+    }
+
     private Object newObject(Object cls, Object args) {
-        tuple(args, "NEWOBJ arguments");
+        PickleTuple t = tuple(args, "NEWOBJ arguments");
         if (cls instanceof PickleGlobal g && g.kind() == PickleGlobal.Kind.ORDERED_DICT) {
             // cls.__new__(cls, *args) of a dict subclass ignores the arguments.
             return new LinkedHashMap<>();
         }
-        throw corrupt("the pickle instantiates " + typeName(cls) + " with NEWOBJ; only OrderedDict may be created that way");
+        if (cls instanceof PickleGlobal g && g.kind() == PickleGlobal.Kind.SCRIPT_CLASS) {
+            // torch's pickler always passes an empty tuple; the state follows with BUILD.
+            if (t.size() != 0) {
+                throw corrupt("TorchScript class " + g + " is created with " + t.size() + " NEWOBJ arguments; torch writes none");
+            }
+            return new ScriptObject(g.qualifiedName());
+        }
+        String allowed = torchScript ? "only OrderedDict and TorchScript classes" : "only OrderedDict";
+        throw corrupt("the pickle instantiates " + typeName(cls) + " with NEWOBJ; " + allowed + " may be created that way");
     }
 
     private Map<Object, Object> orderedDict(PickleTuple args) {
@@ -664,12 +741,13 @@ final class RestrictedUnpickler {
             case PickleGlobal g -> g.qualifiedName();
             case StorageRef _ -> "storage";
             case TensorRef _ -> "tensor";
+            case ScriptObject s -> "TorchScript object " + printable(s.className());
             default -> o.getClass().getSimpleName();
         };
     }
 
     /** Strips control characters from names taken from the file before they reach a terminal. */
-    private static String printable(String s) {
+    static String printable(String s) {
         StringBuilder b = new StringBuilder();
         s.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return s.codePointCount(0, s.length()) > 200 ? b + "..." : b.toString();

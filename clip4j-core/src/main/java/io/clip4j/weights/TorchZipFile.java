@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * A PyTorch checkpoint in the zip format {@code torch.save} writes since torch 1.6 ({@code .pt},
- * {@code .pth}, {@code .bin}), read without running any Python code.
+ * {@code .pth}, {@code .bin}), or a TorchScript archive written by {@code torch.jit.save} (such as the
+ * OpenAI CLIP releases {@code ViT-B-32.pt}, {@code RN50.pt}), read without running any Python code.
  *
  * <p>The archive holds {@code <folder>/data.pkl} (a pickle describing the state dict), one entry
  * {@code <folder>/data/<key>} per storage, and small {@code version} / {@code byteorder} entries. The
@@ -32,6 +33,14 @@ import java.util.Map;
  * Contiguous tensors of little-endian stored entries are slices of the memory-mapped file; strided
  * views, deflated entries and big-endian checkpoints are materialised once, at open, in memory owned by
  * this object. Everything is released by {@link #close()}.
+ *
+ * <p>A TorchScript archive (recognised by its {@code constants.pkl} or {@code code/} entries) has the same
+ * layout, but its {@code data.pkl} pickles the module object tree instead of a dict. It is read with
+ * {@link RestrictedUnpickler#loadTorchScript}, which keeps module objects as inert records, and flattened
+ * by {@link TorchScriptStateDict} into exactly the names and order of {@code torch.jit.load(f).state_dict()},
+ * using the {@code __parameters__} / {@code __buffers__} declarations of the classes in {@code code/}
+ * ({@link TorchScriptCode}); the code itself is never compiled or run, and {@code constants.pkl} is not
+ * read. Only the storages of state-dict tensors are read.
  */
 public final class TorchZipFile implements WeightFile {
 
@@ -57,12 +66,16 @@ public final class TorchZipFile implements WeightFile {
     /**
      * Opens, maps and validates {@code path}.
      *
-     * <p>{@link #metadata()} reports {@code format} ({@code pytorch}), {@code archive} (the folder name),
-     * {@code version} and {@code byteorder} when the archive has them, and {@code state_dict_key} when
-     * the tensors were found under a nested {@code state_dict} / {@code model} entry.
+     * <p>{@link #metadata()} reports {@code format} ({@code pytorch}, or {@code torchscript} for a
+     * {@code torch.jit.save} archive, with the root module's class as {@code torchscript_class}),
+     * {@code archive} (the folder name), {@code version} and {@code byteorder} when the archive has them,
+     * and {@code state_dict_key} when the tensors were found under a nested {@code state_dict} /
+     * {@code model} entry.
      *
-     * @throws ModelFormatException if the file is not a well-formed checkpoint, or its pickle uses anything
-     *                              beyond tensors and plain containers (the message names the file)
+     * @throws ModelFormatException if the file is not a well-formed checkpoint, its pickle uses anything
+     *                              beyond tensors and plain containers (and, in a TorchScript archive, module
+     *                              objects), or a TorchScript module tree cannot be read as a state dict
+     *                              (the message names the file)
      * @throws UncheckedIOException if it cannot be read
      */
     public static TorchZipFile open(Path path) {
@@ -94,8 +107,9 @@ public final class TorchZipFile implements WeightFile {
     private static TorchZipFile load(Path path, String name, Arena arena, ZipArchive zip) {
         ZipArchive.Entry pkl = findDataPkl(name, zip);
         String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
+        boolean torchScript = isTorchScript(zip, prefix);
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pytorch");
+        metadata.put("format", torchScript ? "torchscript" : "pytorch");
         metadata.put("archive", prefix.substring(0, prefix.length() - 1));
         String version = readVersion(name, zip, prefix);
         if (version != null) {
@@ -103,8 +117,19 @@ public final class TorchZipFile implements WeightFile {
         }
         boolean bigEndian = readBigEndian(name, zip, prefix, metadata);
 
-        Object root = RestrictedUnpickler.load(name, zip.readAll(pkl, MAX_PICKLE_BYTES));
-        Map<String, TensorRef> tensors = selectStateDict(name, root, metadata);
+        Map<String, TensorRef> tensors;
+        if (torchScript) {
+            Object root = RestrictedUnpickler.loadTorchScript(name, zip.readAll(pkl, MAX_PICKLE_BYTES));
+            tensors = TorchScriptStateDict.of(name, root, new TorchScriptCode(name, zip, prefix + "code/"));
+            // of() has checked that the root is a module object; its class name is identifiers and dots only.
+            metadata.put("torchscript_class", ((ScriptObject) root).className());
+            if (tensors.isEmpty()) {
+                throw new ModelFormatException(name + ": the TorchScript module has no parameters or buffers");
+            }
+        } else {
+            Object root = RestrictedUnpickler.load(name, zip.readAll(pkl, MAX_PICKLE_BYTES));
+            tensors = selectStateDict(name, root, metadata);
+        }
 
         // A storage may back several tensors (and be named with different sizes); read it once, as large
         // as its largest reference needs and no larger, which also caps how much a deflated entry inflates.
@@ -131,14 +156,12 @@ public final class TorchZipFile implements WeightFile {
     /** The single {@code <folder>/data.pkl} entry. */
     private static ZipArchive.Entry findDataPkl(String name, ZipArchive zip) {
         List<ZipArchive.Entry> found = new ArrayList<>();
-        boolean torchScript = false;
         for (ZipArchive.Entry e : zip.entries()) {
             String n = e.name();
             int slash = n.indexOf('/');
             if (slash > 0 && slash == n.length() - "/data.pkl".length() && n.endsWith("/data.pkl")) {
                 found.add(e);
             }
-            torchScript |= n.endsWith("/constants.pkl");
         }
         if (found.isEmpty()) {
             throw new ModelFormatException(name + ": not a PyTorch checkpoint: the zip archive has no <folder>/data.pkl entry");
@@ -147,11 +170,23 @@ public final class TorchZipFile implements WeightFile {
             throw new ModelFormatException(name + ": ambiguous PyTorch checkpoint: the zip archive has " + found.size()
                     + " data.pkl entries (" + found.get(0).name() + ", " + found.get(1).name() + ")");
         }
-        if (torchScript) {
-            throw new ModelFormatException(name + ": this is a TorchScript archive (torch.jit.save), not a state dict; "
-                    + "save the model's state_dict() with torch.save, or convert it to safetensors");
-        }
         return found.getFirst();
+    }
+
+    /**
+     * Whether the archive was written by {@code torch.jit.save}: only it writes {@code constants.pkl} (the
+     * tensor constants of the code) and the {@code code/} sources next to {@code data.pkl}.
+     */
+    private static boolean isTorchScript(ZipArchive zip, String prefix) {
+        if (zip.entry(prefix + "constants.pkl") != null) {
+            return true;
+        }
+        for (ZipArchive.Entry e : zip.entries()) {
+            if (e.name().startsWith(prefix + "code/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String readVersion(String name, ZipArchive zip, String prefix) {

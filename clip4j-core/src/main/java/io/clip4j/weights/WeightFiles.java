@@ -16,8 +16,9 @@ public final class WeightFiles {
 
     /** The formats {@link #open} understands, for error messages. */
     public static final String SUPPORTED_FORMATS = "safetensors (.safetensors), sharded checkpoints "
-            + "(model.safetensors.index.json, pytorch_model.bin.index.json) and PyTorch zip checkpoints written by "
-            + "torch.save with torch >= 1.6 (.pt, .pth, .bin)";
+            + "(model.safetensors.index.json, pytorch_model.bin.index.json), PyTorch zip checkpoints written by "
+            + "torch.save with torch >= 1.6 (.pt, .pth, .bin) and TorchScript archives written by torch.jit.save "
+            + "(such as OpenAI's CLIP releases)";
 
     /** What torch < 1.6 wrote first: pickle protocol 2, then the LONG1 magic number 0x1950a86a20f9469cfc6c. */
     private static final byte[] LEGACY_TORCH_MAGIC = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc,
@@ -28,7 +29,8 @@ public final class WeightFiles {
 
     /**
      * Opens {@code path} with the matching reader: a shard index by its {@code .index.json} name, a zip
-     * archive ({@code PK\3\4}) as a {@link TorchZipFile}, a safetensors header as a {@link SafeTensorsFile}.
+     * archive ({@code PK\3\4}) as a {@link TorchZipFile} (a {@code torch.save} checkpoint or a TorchScript
+     * archive, told apart by its entries), a safetensors header as a {@link SafeTensorsFile}.
      *
      * @throws ModelFormatException for an unsupported or unrecognised format (the message lists the
      *                              supported ones), or a malformed file

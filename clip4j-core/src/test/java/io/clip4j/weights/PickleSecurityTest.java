@@ -37,7 +37,8 @@ class PickleSecurityTest {
     @ParameterizedTest
     @CsvSource({"posix, system", "os, system", "nt, system", "builtins, eval", "builtins, exec", "__builtin__, getattr",
             "subprocess, Popen", "torch, load", "torch._utils, _rebuild_device_tensor_from_numpy", "numpy.core.multiarray, _reconstruct",
-            "collections, defaultdict", "evil.module, Payload"})
+            "collections, defaultdict", "evil.module, Payload", "torch.jit._pickle, build_intlist",
+            "torch.jit._pickle, restore_type_tag"})
     void globalCallIsRefusedByName(String module, String name) {
         byte[] p = new PickleBuilder().proto(2).global(module, name).unicode("id").op(0x85).reduce().stop().bytes();
         assertEquals(refusedGlobal(module + "." + name), refusal(p));

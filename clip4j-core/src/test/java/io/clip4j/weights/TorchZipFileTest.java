@@ -404,9 +404,10 @@ class TorchZipFileTest {
     }
 
     @Test
-    void torchScriptArchiveIsNamed() throws IOException {
+    void torchScriptArchiveMustHoldAModule() throws IOException {
+        // constants.pkl marks a TorchScript archive, whose data.pkl must then pickle a module, not a dict.
         byte[] zip = smallCheckpoint().entry("constants.pkl", new byte[]{(byte) 0x80, 2, ')', '.'}).toBytes();
-        assertTrue(refused(zip).getMessage().contains("TorchScript"));
+        assertTrue(refused(zip).getMessage().contains("TorchScript archive's data.pkl holds a dict, not a module"));
     }
 
     @Test

@@ -1,13 +1,19 @@
 package io.clip4j.model.clip;
 
+import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Embeddings;
 import io.clip4j.model.ImageEncoder;
 import io.clip4j.model.ModelFiles;
+import io.clip4j.model.ModelPreprocessing;
+import io.clip4j.model.ModelTokenizers;
 import io.clip4j.model.TextEncoder;
 import io.clip4j.model.TokenBatch;
 import io.clip4j.nn.Trace;
 import io.clip4j.tensor.Kernels;
 import io.clip4j.tensor.Ops;
 import io.clip4j.tensor.Tensor;
+import io.clip4j.text.Tokenizer;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
 
@@ -21,7 +27,7 @@ import java.nio.file.Path;
  * A loaded model is immutable apart from that lazy construction and safe to share between threads.
  * Close it to release the mapped checkpoint.
  */
-public final class ClipModel implements AutoCloseable {
+public final class ClipModel implements EmbeddingModel {
 
     private final ModelFiles files;
     private final WeightFile weights;
@@ -30,6 +36,8 @@ public final class ClipModel implements AutoCloseable {
     private final float logitScale;
     private volatile ImageEncoder visual;
     private volatile TextTransformer text;
+    private volatile Tokenizer tokenizer;
+    private final PreprocessConfig preprocess;
 
     private ClipModel(ModelFiles files, WeightFile weights, ClipCheckpoint checkpoint, Ops ops) {
         this.files = files;
@@ -38,6 +46,10 @@ public final class ClipModel implements AutoCloseable {
         this.ops = ops;
         float[] ls = checkpoint.root.has("logit_scale") ? checkpoint.root.get("logit_scale") : null;
         this.logitScale = ls == null || ls.length == 0 ? (float) Math.log(1 / 0.07) : ls[0];
+        ClipConfig cfg = checkpoint.config;
+        int size = cfg.vision().imageSize();
+        this.preprocess = ModelPreprocessing.resolve(files, size, () -> cfg.layout() == ClipConfig.Layout.HF
+                ? PreprocessConfig.hfClip(size) : PreprocessConfig.clip(size));
     }
 
     /** Loads a model directory (config + weights) or a single weights file. */
@@ -69,11 +81,65 @@ public final class ClipModel implements AutoCloseable {
         return checkpoint.source;
     }
 
+    @Override
     public ModelFiles files() {
         return files;
     }
 
+    @Override
+    public String family() {
+        return "clip";
+    }
+
+    @Override
+    public String describe() {
+        ClipConfig c = config();
+        return "CLIP " + c.vision().kind() + " (" + configSource() + "), embed " + c.embedDim() + ", image "
+                + c.vision().imageSize() + ", text context " + c.text().contextLength();
+    }
+
+    @Override
+    public Scoring scoring() {
+        return Scoring.SOFTMAX;
+    }
+
+    @Override
+    public int embedDim() {
+        return config().embedDim();
+    }
+
+    @Override
+    public int imageSize() {
+        return config().vision().imageSize();
+    }
+
+    @Override
+    public boolean hasText() {
+        return true;
+    }
+
+    @Override
+    public float logitBias() {
+        return 0f;
+    }
+
+    @Override
+    public PreprocessConfig preprocessConfig() {
+        return preprocess;
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        Tokenizer t = tokenizer;
+        if (t == null) {
+            t = ModelTokenizers.clip(files, config().text());
+            tokenizer = t;
+        }
+        return t;
+    }
+
     /** The raw learned temperature parameter ({@code logit_scale}; logits use its exponential). */
+    @Override
     public float logitScale() {
         return logitScale;
     }
@@ -108,11 +174,13 @@ public final class ClipModel implements AutoCloseable {
         return t;
     }
 
+    @Override
     public Ops ops() {
         return ops;
     }
 
     /** {@code encode_image}: projected, unnormalised features {@code [N, embed]} of pixels {@code [N, 3, S, S]}. */
+    @Override
     public Tensor encodeImage(Tensor pixelValues) {
         return encodeImage(pixelValues, Trace.NONE);
     }
@@ -129,6 +197,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** {@code encode_text}: projected, unnormalised features {@code [B, embed]}. */
+    @Override
     public Tensor encodeText(TokenBatch tokens) {
         return encodeText(tokens, Trace.NONE);
     }
@@ -141,23 +210,13 @@ public final class ClipModel implements AutoCloseable {
 
     /** Rows divided by their L2 norm (a new tensor). */
     public static Tensor normalize(Tensor features) {
-        float[] d = features.data().clone();
-        Ops.l2NormalizeRows(d, features.dim(0), features.dim(1));
-        return Tensor.of(d, features.shape());
+        return Embeddings.normalize(features);
     }
 
     /** {@code exp(logit_scale) * image_embeds @ text_embeds^T}: {@code [N_images, N_texts]}. */
+    @Override
     public Tensor logitsPerImage(Tensor imageEmbeds, Tensor textEmbeds) {
-        int n = imageEmbeds.dim(0);
-        int m = textEmbeds.dim(0);
-        int d = imageEmbeds.dim(1);
-        if (textEmbeds.dim(1) != d) {
-            throw new IllegalArgumentException("embedding widths differ: " + d + " vs " + textEmbeds.dim(1));
-        }
-        float[] out = new float[n * m];
-        ops.gemmNT(n, m, d, imageEmbeds.data(), 0, d, textEmbeds.data(), 0, d, out, 0, m, null, null);
-        ops.kernels().scale(out, 0, out.length, (float) Math.exp(logitScale));
-        return Tensor.of(out, n, m);
+        return Embeddings.scaledDot(ops, imageEmbeds, textEmbeds, logitScale, 0f);
     }
 
     @Override

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.tensor.Activation;
 import io.clip4j.weights.DType;
-import io.clip4j.weights.SafeTensorsWriter;
+import io.clip4j.model.RandomWeights;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 /**
  * Writes a CLIP checkpoint with random weights for any {@link ClipConfig}, in the OpenAI or the HF layout:
@@ -21,23 +20,17 @@ import java.util.SplittableRandom;
 public final class SyntheticClip {
 
     private final ClipConfig cfg;
-    private final SplittableRandom rnd;
-    private final DType dtype;
-    private final SafeTensorsWriter out = new SafeTensorsWriter();
+    private final RandomWeights rw;
 
     private SyntheticClip(ClipConfig cfg, long seed, DType dtype) {
         this.cfg = cfg;
-        this.rnd = new SplittableRandom(seed);
-        this.dtype = dtype;
+        this.rw = new RandomWeights(seed, dtype);
     }
 
     /**
      * Writes {@code model.safetensors} (F32 or F16) and {@code config.json} for {@code cfg} into {@code dir}.
      */
     public static void write(ClipConfig cfg, long seed, DType dtype, Path dir) {
-        if (dtype != DType.F32 && dtype != DType.F16) {
-            throw new IllegalArgumentException("synthetic checkpoints are F32 or F16");
-        }
         SyntheticClip s = new SyntheticClip(cfg, seed, dtype);
         if (cfg.layout() == ClipConfig.Layout.HF) {
             s.hf();
@@ -46,7 +39,7 @@ public final class SyntheticClip {
         }
         try {
             Files.createDirectories(dir);
-            s.out.write(dir.resolve("model.safetensors"));
+            s.rw.write(dir.resolve("model.safetensors"));
             Files.writeString(dir.resolve("config.json"), s.configJson());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,43 +47,19 @@ public final class SyntheticClip {
     }
 
     private void put(String name, float std, float mean, long... shape) {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (mean + std * gaussian());
-        }
-        if (dtype == DType.F16) {
-            out.putF16(name, v, shape);
-        } else {
-            out.putF32(name, v, shape);
-        }
-    }
-
-    private double gaussian() {
-        // Box-Muller on SplittableRandom (deterministic for a seed, unlike Random's shared state).
-        double u1 = rnd.nextDouble();
-        double u2 = rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+        rw.put(name, std, mean, shape);
     }
 
     private void weight(String name, long... shape) {
-        long fanIn = 1;
-        for (int i = 1; i < shape.length; i++) {
-            fanIn *= shape[i];
-        }
-        put(name, (float) (1 / Math.sqrt(Math.max(1, fanIn))), 0f, shape);
+        rw.weight(name, shape);
     }
 
     private void ln(String p, int w) {
-        put(p + ".weight", 0.05f, 1f, w);
-        put(p + ".bias", 0.05f, 0f, w);
+        rw.layerNorm(p, w);
     }
 
     private void bias(String name, int n) {
-        put(name, 0.02f, 0f, n);
+        rw.bias(name, n);
     }
 
     private void bn(String p, int c) {

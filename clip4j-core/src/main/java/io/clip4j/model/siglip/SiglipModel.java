@@ -2,7 +2,12 @@ package io.clip4j.model.siglip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Embeddings;
 import io.clip4j.model.ModelFiles;
+import io.clip4j.model.ModelPreprocessing;
+import io.clip4j.model.ModelTokenizers;
 import io.clip4j.model.TextConfig;
 import io.clip4j.model.TokenBatch;
 import io.clip4j.model.clip.TextTransformer;
@@ -12,6 +17,7 @@ import io.clip4j.tensor.Activation;
 import io.clip4j.tensor.Kernels;
 import io.clip4j.tensor.Ops;
 import io.clip4j.tensor.Tensor;
+import io.clip4j.text.Tokenizer;
 import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
@@ -29,7 +35,7 @@ import java.util.Set;
  * <p>Towers are built on first use; the model is safe to share between threads. Close it to release the
  * mapped checkpoint.
  */
-public final class SiglipModel implements AutoCloseable {
+public final class SiglipModel implements EmbeddingModel {
 
     private static final Set<String> IGNORED_SUFFIXES = Set.of("position_ids");
 
@@ -44,6 +50,8 @@ public final class SiglipModel implements AutoCloseable {
     private final float logitBias;
     private volatile SiglipVisionTower visual;
     private volatile TextTransformer text;
+    private volatile Tokenizer tokenizer;
+    private final PreprocessConfig preprocess;
 
     private SiglipModel(ModelFiles files, WeightFile weights, WeightSource root, SiglipVisionConfig vc, TextConfig tc,
                         int textProjectionSize, Ops ops) {
@@ -59,6 +67,7 @@ public final class SiglipModel implements AutoCloseable {
         if (tc != null && (Float.isNaN(logitScale) || Float.isNaN(logitBias))) {
             throw new ModelFormatException(weights.path().getFileName() + ": a SiglipModel checkpoint needs logit_scale and logit_bias");
         }
+        this.preprocess = ModelPreprocessing.resolve(files, vc.imageSize(), () -> PreprocessConfig.siglip(vc.imageSize()));
     }
 
     public static SiglipModel load(Path model) {
@@ -140,8 +149,53 @@ public final class SiglipModel implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelFiles files() {
         return files;
+    }
+
+    @Override
+    public String family() {
+        return "siglip";
+    }
+
+    @Override
+    public String describe() {
+        return "SigLIP " + (hasText() ? "(vision + text)" : "(vision only)") + ", width " + visionConfig.width()
+                + ", image " + visionConfig.imageSize() + (hasText() ? ", text length " + textConfig.contextLength() : "");
+    }
+
+    @Override
+    public Scoring scoring() {
+        return Scoring.SIGMOID;
+    }
+
+    @Override
+    public int embedDim() {
+        return visionConfig.width();
+    }
+
+    @Override
+    public int imageSize() {
+        return visionConfig.imageSize();
+    }
+
+    @Override
+    public PreprocessConfig preprocessConfig() {
+        return preprocess;
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        if (textConfig == null) {
+            throw new IllegalStateException(files.dir() + " is a vision-only SigLIP checkpoint: it has no text tower");
+        }
+        Tokenizer t = tokenizer;
+        if (t == null) {
+            t = ModelTokenizers.siglip(files, textConfig);
+            tokenizer = t;
+        }
+        return t;
     }
 
     public SiglipVisionConfig visionConfig() {
@@ -153,18 +207,22 @@ public final class SiglipModel implements AutoCloseable {
         return textConfig;
     }
 
+    @Override
     public boolean hasText() {
         return textConfig != null;
     }
 
+    @Override
     public float logitScale() {
         return logitScale;
     }
 
+    @Override
     public float logitBias() {
         return logitBias;
     }
 
+    @Override
     public Ops ops() {
         return ops;
     }
@@ -213,6 +271,7 @@ public final class SiglipModel implements AutoCloseable {
     }
 
     /** Image features ({@code pooler_output}, unnormalised) {@code [N, width]}. */
+    @Override
     public Tensor encodeImage(Tensor pixelValues) {
         return encodeImage(pixelValues, Trace.NONE);
     }
@@ -240,6 +299,7 @@ public final class SiglipModel implements AutoCloseable {
     }
 
     /** Text features (the {@code head} output at the last position, unnormalised) {@code [B, width]}. */
+    @Override
     public Tensor encodeText(TokenBatch tokens) {
         return encodeText(tokens, Trace.NONE);
     }
@@ -252,17 +312,9 @@ public final class SiglipModel implements AutoCloseable {
     }
 
     /** {@code exp(logit_scale) * image_embeds @ text_embeds^T + logit_bias}: {@code [N_images, N_texts]}. */
+    @Override
     public Tensor logitsPerImage(Tensor imageEmbeds, Tensor textEmbeds) {
-        int n = imageEmbeds.dim(0);
-        int m = textEmbeds.dim(0);
-        int d = imageEmbeds.dim(1);
-        float[] out = new float[n * m];
-        ops.gemmNT(n, m, d, imageEmbeds.data(), 0, d, textEmbeds.data(), 0, d, out, 0, m, null, null);
-        float s = (float) Math.exp(logitScale);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = out[i] * s + logitBias;
-        }
-        return Tensor.of(out, n, m);
+        return Embeddings.scaledDot(ops, imageEmbeds, textEmbeds, logitScale, logitBias);
     }
 
     /** Per-pair probabilities {@code sigmoid(logits)}. */

@@ -2,7 +2,10 @@ package io.clip4j.model.vit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.Model;
 import io.clip4j.model.ModelFiles;
+import io.clip4j.model.ModelPreprocessing;
 import io.clip4j.model.vision.VitBackbone;
 import io.clip4j.nn.Blocks;
 import io.clip4j.nn.LayerNorm;
@@ -29,7 +32,7 @@ import java.util.Set;
  * {@code ViTForImageClassification} or timm {@code VisionTransformer} (including DeiT's distillation
  * token, average pooling with {@code fc_norm}, the {@code pre_logits} representation layer, LayerScale).
  */
-public final class VitClassifier implements AutoCloseable {
+public final class VitClassifier implements Model {
 
     /** One class and its softmax probability. */
     public record Prediction(int index, String label, float probability, float logit) {
@@ -46,6 +49,7 @@ public final class VitClassifier implements AutoCloseable {
     private final Linear preLogits;     // timm representation layer (tanh), null if absent
     private final Linear head;
     private final Linear headDist;      // DeiT distillation head, null if absent
+    private final PreprocessConfig preprocess;
 
     private VitClassifier(ModelFiles files, WeightFile weights, VitConfig cfg, Ops ops) {
         this.files = files;
@@ -111,6 +115,9 @@ public final class VitClassifier implements AutoCloseable {
         }
         this.head = Linear.load(root.pp(headKey), featureWidth, cfg.numClasses(), true);
         this.headDist = distKey == null ? null : Linear.load(root.pp(distKey), featureWidth, cfg.numClasses(), true);
+        int size = cfg.imageSize();
+        this.preprocess = ModelPreprocessing.resolve(files, size, () -> cfg.layout() == VitConfig.Layout.HF
+                ? PreprocessConfig.hfVit(size) : PreprocessConfig.timmDefault(size));
         List<String> unused = root.unusedKeys(IGNORED_SUFFIXES);
         if (!unused.isEmpty()) {
             throw new ModelFormatException(weights.path().getFileName() + ": " + unused.size()
@@ -157,8 +164,26 @@ public final class VitClassifier implements AutoCloseable {
         return cfg;
     }
 
+    @Override
     public ModelFiles files() {
         return files;
+    }
+
+    @Override
+    public String family() {
+        return "vit";
+    }
+
+    @Override
+    public String describe() {
+        return "ViT classifier (" + (cfg.layout() == VitConfig.Layout.HF ? "HF" : "timm") + "), width " + cfg.width()
+                + ", " + cfg.layers() + " layers, patch " + cfg.patchSize() + ", image " + cfg.imageSize() + ", "
+                + cfg.numClasses() + " classes";
+    }
+
+    /** How images are prepared for this model. */
+    public PreprocessConfig preprocessConfig() {
+        return preprocess;
     }
 
     public VitBackbone backbone() {

@@ -201,6 +201,11 @@ public final class SiglipTokenizer implements Tokenizer {
     }
 
     /** The underlying SentencePiece model. */
+    /** The same tokenizer with another fixed text length (the model's {@code max_position_embeddings}). */
+    public SiglipTokenizer withContextLength(int newContextLength) {
+        return builder(model).contextLength(newContextLength).lowerCase(lowerCase).eosId(eosId).padId(padId).build();
+    }
+
     public SentencePieceModel model() {
         return model;
     }

@@ -2,11 +2,13 @@ package io.clip4j.train.autograd;
 
 import io.clip4j.tensor.Kernels;
 import io.clip4j.tensor.Parallel;
+import io.clip4j.train.autograd.Matmul.Layout;
 
 /**
  * Multi-head scaled dot-product attention {@code softmax(Q K^T / sqrt(d) + mask) V} with an optional
  * causal mask and per-item key padding masks, and its backward pass. The softmax probabilities are
- * kept for the backward pass ({@code batch * heads * lq * lk} values).
+ * kept for the backward pass ({@code batch * heads * lq * lk} values); every product reads the heads in
+ * place through strides and the gradients are accumulated straight into the inputs' gradient buffers.
  */
 public final class Attention {
 
@@ -38,13 +40,14 @@ public final class Attention {
         float[] vd = v.source().data();
         float[] out = new float[Math.multiplyExact(batch * lq, width)];
         float[][] probs = new float[batch * heads][];
-        Kernels kern = tape.backend().kernels();
+        Backend be = tape.backend();
+        Kernels kern = be.kernels();
         Parallel.forRange(batch * heads, t -> {
             int b = t / heads;
             int col = (t % heads) * headDim;
             float[] s = new float[lq * lk];
-            kern.gemmNT(lq, lk, headDim, qd, q.offset() + b * q.batchStride() + col, q.rowStride(),
-                    kd, k.offset() + b * k.batchStride() + col, k.rowStride(), s, 0, lk);
+            Matmul.gemm(be, lq, lk, headDim, qd, q.offset() + b * q.batchStride() + col, q.rowStride(),
+                    kd, k.offset() + b * k.batchStride() + col, k.rowStride(), Layout.NT, s, 0, lk, null, false, false);
             boolean[] valid = keyValid == null ? null : keyValid[b];
             for (int i = 0; i < lq; i++) {
                 int row = i * lk;
@@ -58,20 +61,21 @@ public final class Attention {
                 }
                 kern.softmax(s, row, lk);
             }
-            float[] vt = gatherTransposed(vd, v.offset() + b * v.batchStride() + col, v.rowStride(), lk, headDim);
-            kern.gemmNT(lq, headDim, lk, s, 0, lk, vt, 0, lk, out, b * lq * width + col, width);
+            Matmul.gemm(be, lq, headDim, lk, s, 0, lk, vd, v.offset() + b * v.batchStride() + col, v.rowStride(), Layout.NN,
+                    out, b * lq * width + col, width, null, false, false);
             probs[t] = s;
         });
         Variable result = tape.output(out, new int[] {batch * lq, width}, q.source(), k.source(), v.source());
         if (result.requiresGrad()) {
-            tape.record(result, () -> backward(kern, batch, heads, lq, lk, headDim, scale, q, k, v, probs, result.grad()));
+            tape.record(result, () -> backward(be, batch, heads, lq, lk, headDim, scale, q, k, v, probs, result.grad()));
         }
         return result;
     }
 
-    private static void backward(Kernels kern, int batch, int heads, int lq, int lk, int headDim, float scale, Heads q, Heads k,
-                                 Heads v, float[][] probs, float[] dOut) {
+    private static void backward(Backend be, int batch, int heads, int lq, int lk, int headDim, float scale, Heads q,
+                                 Heads k, Heads v, float[][] probs, float[] dOut) {
         int width = heads * headDim;
+        Kernels kern = be.kernels();
         float[] qd = q.source().data();
         float[] kd = k.source().data();
         float[] vd = v.source().data();
@@ -79,11 +83,11 @@ public final class Attention {
         boolean needK = k.source().requiresGrad();
         boolean needV = v.source().requiresGrad();
         boolean sharedQuery = q.batchStride() == 0 && batch > 1;
-        // Buffers are allocated before the parallel section; tasks write disjoint regions of them,
+        // Buffers are allocated before the parallel section; tasks accumulate into disjoint regions of them,
         // except a shared query, whose per-item gradients are summed afterwards in order.
-        float[] dq = needQ ? (sharedQuery ? null : gradBuffer(q.source())) : null;
-        float[] dk = needK ? gradBuffer(k.source()) : null;
-        float[] dv = needV ? gradBuffer(v.source()) : null;
+        float[] dq = needQ && !sharedQuery ? q.source().gradBuffer() : null;
+        float[] dk = needK ? k.source().gradBuffer() : null;
+        float[] dv = needV ? v.source().gradBuffer() : null;
         float[][] dqShared = needQ && sharedQuery ? new float[batch * heads][] : null;
         Parallel.forRange(batch * heads, t -> {
             int b = t / heads;
@@ -94,19 +98,17 @@ public final class Attention {
             int kOff = k.offset() + b * k.batchStride() + col;
             int vOff = v.offset() + b * v.batchStride() + col;
             if (needV) {
-                // dV = P^T dO
-                float[] pt = transpose(p, lq, lk);
-                float[] dOt = gatherTransposed(dOut, oOff, width, lq, headDim);
-                float[] g = new float[lk * headDim];
-                kern.gemmNT(lk, headDim, lq, pt, 0, lq, dOt, 0, lq, g, 0, headDim);
-                addRows(g, dv, vOff, v.rowStride(), lk, headDim, kern);
+                // dV += P^T dO
+                Matmul.gemm(be, lk, headDim, lq, Matmul.transpose(p, lq, lk), 0, lq, dOut, oOff, width, Layout.NN,
+                        dv, vOff, v.rowStride(), null, true, false);
             }
             if (!needQ && !needK) {
                 return;
             }
             // dP = dO V^T, then dS = P * (dP - rowsum(dP * P)) * scale
             float[] ds = new float[lq * lk];
-            kern.gemmNT(lq, lk, headDim, dOut, oOff, width, vd, vOff, v.rowStride(), ds, 0, lk);
+            Matmul.gemm(be, lq, lk, headDim, dOut, oOff, width, vd, vOff, v.rowStride(), Layout.NT, ds, 0, lk, null,
+                    false, false);
             for (int i = 0; i < lq; i++) {
                 int row = i * lk;
                 float dot = kern.dot(ds, row, p, row, lk);
@@ -115,58 +117,31 @@ public final class Attention {
                 }
             }
             if (needQ) {
-                // dQ = dS K
-                float[] kt = gatherTransposed(kd, kOff, k.rowStride(), lk, headDim);
-                float[] g = new float[lq * headDim];
-                kern.gemmNT(lq, headDim, lk, ds, 0, lk, kt, 0, lk, g, 0, headDim);
+                // dQ += dS K
                 if (sharedQuery) {
+                    float[] g = new float[lq * headDim];
+                    Matmul.gemm(be, lq, headDim, lk, ds, 0, lk, kd, kOff, k.rowStride(), Layout.NN, g, 0, headDim, null,
+                            false, false);
                     dqShared[t] = g;
                 } else {
-                    addRows(g, dq, qOff, q.rowStride(), lq, headDim, kern);
+                    Matmul.gemm(be, lq, headDim, lk, ds, 0, lk, kd, kOff, k.rowStride(), Layout.NN, dq, qOff, q.rowStride(),
+                            null, true, false);
                 }
             }
             if (needK) {
-                // dK = dS^T Q
-                float[] dst = transpose(ds, lq, lk);
-                float[] qt = gatherTransposed(qd, qOff, q.rowStride(), lq, headDim);
-                float[] g = new float[lk * headDim];
-                kern.gemmNT(lk, headDim, lq, dst, 0, lq, qt, 0, lq, g, 0, headDim);
-                addRows(g, dk, kOff, k.rowStride(), lk, headDim, kern);
+                // dK += dS^T Q
+                Matmul.gemm(be, lk, headDim, lq, Matmul.transpose(ds, lq, lk), 0, lq, qd, qOff, q.rowStride(), Layout.NN,
+                        dk, kOff, k.rowStride(), null, true, false);
             }
         });
         if (dqShared != null) {
-            float[] target = gradBuffer(q.source());
+            float[] target = q.source().gradBuffer();
             for (int t = 0; t < dqShared.length; t++) {
                 int col = (t % heads) * headDim;
-                addRows(dqShared[t], target, q.offset() + col, q.rowStride(), lq, headDim, kern);
+                for (int r = 0; r < lq; r++) {
+                    kern.add(dqShared[t], r * headDim, target, q.offset() + r * q.rowStride() + col, headDim);
+                }
             }
         }
-    }
-
-    private static float[] gradBuffer(Variable v) {
-        return v.gradBuffer();
-    }
-
-    /** Adds the dense {@code [rows, cols]} block {@code g} into {@code target} rows of the given stride. */
-    private static void addRows(float[] g, float[] target, int off, int stride, int rows, int cols, Kernels kern) {
-        for (int r = 0; r < rows; r++) {
-            kern.add(g, r * cols, target, off + r * stride, cols);
-        }
-    }
-
-    /** The {@code [rows, cols]} block at {@code off} (row stride {@code stride}) as a dense {@code [cols, rows]}. */
-    private static float[] gatherTransposed(float[] x, int off, int stride, int rows, int cols) {
-        float[] t = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            int src = off + r * stride;
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = x[src + c];
-            }
-        }
-        return t;
-    }
-
-    private static float[] transpose(float[] x, int rows, int cols) {
-        return gatherTransposed(x, 0, cols, rows, cols);
     }
 }

@@ -1,6 +1,7 @@
 package io.clip4j.train.autograd;
 
 import io.clip4j.tensor.Activation;
+import io.clip4j.tensor.GemmKernel;
 import io.clip4j.tensor.Kernels;
 
 /**
@@ -18,6 +19,12 @@ final class PreciseKernels implements Kernels {
     @Override
     public String name() {
         return "precise";
+    }
+
+    /** Not used by the training code, whose products on this backend go through {@link Matmul}'s double loops. */
+    @Override
+    public GemmKernel gemmKernel() {
+        return Kernels.scalar().gemmKernel();
     }
 
     @Override

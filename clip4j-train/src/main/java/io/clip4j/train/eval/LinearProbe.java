@@ -1,6 +1,6 @@
 package io.clip4j.train.eval;
 
-import io.clip4j.tensor.Ops;
+import io.clip4j.train.autograd.Backend;
 import io.clip4j.train.autograd.Matmul;
 
 /**
@@ -54,9 +54,9 @@ public final class LinearProbe {
         float[] mb = new float[classes];
         float[] vb = new float[classes];
         double lr = 0.05;
-        Ops ops = Ops.get();
+        Backend be = Backend.fast();
         for (int it = 1; it <= iterations; it++) {
-            float[] logits = Matmul.nt(ops, n, classes, dim, z, w, b);
+            float[] logits = Matmul.nt(be, n, classes, dim, z, w, b);
             // softmax - onehot, averaged
             for (int i = 0; i < n; i++) {
                 int off = i * classes;
@@ -73,7 +73,7 @@ public final class LinearProbe {
                     logits[off + c] = (float) ((p - (y[i] == c ? 1 : 0)) / n);
                 }
             }
-            float[] gw = Matmul.tn(ops, classes, dim, n, logits, z);
+            float[] gw = Matmul.tn(be, classes, dim, n, logits, z);
             float[] gb = new float[classes];
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < classes; c++) {
@@ -133,7 +133,7 @@ public final class LinearProbe {
 
     public int[] predict(float[] x, int n) {
         float[] z = standardise(x, n, dim, mean, std);
-        float[] logits = Matmul.nt(Ops.get(), n, classes, dim, z, weight, bias);
+        float[] logits = Matmul.nt(Backend.fast(), n, classes, dim, z, weight, bias);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;
