@@ -2,23 +2,26 @@ package io.clip4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clip4j.data.FashionMnist;
 import io.clip4j.image.PreprocessConfig;
 import io.clip4j.image.Preprocessor;
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Models;
+import io.clip4j.tensor.Kernels;
+import io.clip4j.text.ClipBpeTokenizer;
 import io.clip4j.text.Tokenizer;
 import io.clip4j.train.autograd.Tape;
 import io.clip4j.train.autograd.Variable;
 import io.clip4j.train.data.Batch;
 import io.clip4j.train.data.BatchLoader;
 import io.clip4j.train.data.Captions;
-import io.clip4j.train.data.FashionMnist;
 import io.clip4j.train.data.FashionPairs;
 import io.clip4j.train.data.FolderPairs;
 import io.clip4j.train.data.PairDataset;
 import io.clip4j.train.eval.FashionEval;
-import io.clip4j.train.eval.TrainableEmbeddings;
+import io.clip4j.train.eval.TrainableEmbeddingModel;
 import io.clip4j.train.io.CheckpointWriter;
 import io.clip4j.train.io.ModelPreprocessing;
-import io.clip4j.train.io.ModelTokenizer;
 import io.clip4j.train.model.Architectures;
 import io.clip4j.train.model.ContrastiveModel;
 import io.clip4j.train.model.ModelFactory;
@@ -92,30 +95,27 @@ public final class Trainer {
         ModelSpec spec;
         PreprocessConfig preprocess;
         Tokenizer tokenizer;
-        if (resuming) {
-            model = ModelFactory.load(checkpoint, frozen);
+        if (resuming || source != null) {
+            Path dir = resuming ? checkpoint : source;
+            model = ModelFactory.load(dir, frozen);
             spec = model.spec();
-            preprocess = ModelPreprocessing.of(checkpoint, spec);
-            tokenizer = ModelTokenizer.of(checkpoint, spec);
-            listener.info("resuming from " + checkpoint);
-        } else if (source != null) {
-            model = ModelFactory.load(source, frozen);
-            spec = model.spec();
-            preprocess = ModelPreprocessing.of(source, spec);
-            tokenizer = ModelTokenizer.of(source, spec);
-            listener.info("fine-tuning " + source + ": " + spec.describe());
+            // the tokenizer and preprocessing of the checkpoint, as the core's loader resolves them for inference
+            try (EmbeddingModel inference = Models.loadEmbedding(dir, null, Kernels.get())) {
+                preprocess = inference.preprocessConfig();
+                tokenizer = inference.tokenizer();
+            }
+            listener.info((resuming ? "resuming from " : "fine-tuning ") + dir + ": " + spec.describe());
         } else {
             spec = ModelSpec.clip(Architectures.get(cfg.arch()));
             model = ModelFactory.create(spec, cfg.seed(), frozen);
             preprocess = cfg.dataset() != null ? ModelPreprocessing.fashion(spec.imageSize())
                     : ModelPreprocessing.familyDefault(spec);
-            tokenizer = ModelTokenizer.of(null, spec);
+            tokenizer = ClipBpeTokenizer.bundled().withContextLength(spec.text().contextLength());
             listener.info("new " + cfg.arch() + " model: " + spec.describe());
         }
         model.setRecompute(cfg.recompute());
         ContrastiveModel.LossKind lossKind = cfg.loss() == null ? model.defaultLoss()
                 : ContrastiveModel.LossKind.valueOf(cfg.loss().toUpperCase(Locale.ROOT));
-        boolean padMask = spec.family() == ContrastiveModel.Family.CLIP && spec.text().usePaddingMask();
         Preprocessor pre = new Preprocessor(preprocess);
 
         PairDataset data;
@@ -135,7 +135,7 @@ public final class Trainer {
             throw new IllegalArgumentException("every parameter is frozen: nothing to train");
         }
         AdamW opt = new AdamW(trainable, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), AdamW::clipDecayRule);
-        try (BatchLoader loader = new BatchLoader(data, tokenizer, cfg.batchSize(), cfg.seed(), cfg.augment(), padMask)) {
+        try (BatchLoader loader = new BatchLoader(data, tokenizer, cfg.batchSize(), cfg.seed(), cfg.augment())) {
             int perEpoch = loader.batchesPerEpoch();
             int total = cfg.maxSteps() > 0 ? cfg.maxSteps() : cfg.epochs() * perEpoch;
             int epochs = (total + perEpoch - 1) / perEpoch;
@@ -193,7 +193,7 @@ public final class Trainer {
                     }
                     boolean lastEpoch = epoch + 1 >= epochs || step >= total;
                     if (test != null && ((epoch + 1) % cfg.evalEveryEpochs() == 0 || lastEpoch)) {
-                        accuracy = FashionEval.zeroShot(new TrainableEmbeddings(model), tokenizer, padMask, pre, test,
+                        accuracy = FashionEval.zeroShot(new TrainableEmbeddingModel(model, tokenizer, preprocess), test,
                                 cfg.evalLimit()).accuracy();
                         listener.evaluated(epoch, step, accuracy);
                         ObjectNode line = JSON.createObjectNode();

@@ -2,14 +2,11 @@ package io.clip4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clip4j.model.clip.ClipModel;
-import io.clip4j.train.data.FashionMnist;
+import io.clip4j.model.EmbeddingModel;
+import io.clip4j.model.Models;
+import io.clip4j.tensor.Kernels;
+import io.clip4j.data.FashionMnist;
 import io.clip4j.train.eval.FashionEval;
-import io.clip4j.train.eval.InferenceEmbeddings;
-import io.clip4j.train.io.ModelPreprocessing;
-import io.clip4j.train.io.ModelTokenizer;
-import io.clip4j.train.model.ModelFactory;
-import io.clip4j.image.Preprocessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,10 +54,8 @@ class TrainerSmokeTest {
         // the saved model is a normal HF CLIP checkpoint: the core loads it, and its zero-shot accuracy matches
         Path model = dir.resolve("model");
         assertTrue(Files.isRegularFile(model.resolve("config.json")) && Files.isRegularFile(model.resolve("preprocessor_config.json")));
-        var spec = ModelFactory.specOf(model);
-        try (InferenceEmbeddings inf = new InferenceEmbeddings(ClipModel.load(model))) {
-            var r = FashionEval.zeroShot(inf, ModelTokenizer.of(model, spec), true,
-                    new Preprocessor(ModelPreprocessing.of(model, spec)), FashionMnist.load(FashionMnist.Split.TEST), 2000);
+        try (EmbeddingModel inf = Models.loadEmbedding(model, null, Kernels.get())) {
+            var r = FashionEval.zeroShot(inf, FashionMnist.load(FashionMnist.Split.TEST), 2000);
             assertTrue(Math.abs(r.accuracy() - s.zeroShotAccuracy()) < 0.01,
                     "inference accuracy " + r.accuracy() + " vs training-time " + s.zeroShotAccuracy());
         }

@@ -23,16 +23,14 @@ public final class BatchLoader implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private final boolean augment;
-    private final boolean paddingMask;
     private final ConcurrentHashMap<String, long[]> tokenCache = new ConcurrentHashMap<>();
     private final ExecutorService worker;
 
     /**
-     * @param paddingMask whether batches carry an attention mask (1 up to the end-of-text token) for the
-     *                    text tower (HF CLIP uses one; SigLIP does not)
+     * Batches carry an attention mask (1 up to the last non-zero token) that text towers with a padding mask
+     * (HF CLIP) use and the others ignore.
      */
-    public BatchLoader(PairDataset data, Tokenizer tokenizer, int batchSize, long seed, boolean augment,
-                       boolean paddingMask) {
+    public BatchLoader(PairDataset data, Tokenizer tokenizer, int batchSize, long seed, boolean augment) {
         if (batchSize < 2) {
             throw new IllegalArgumentException("batch size must be at least 2 (contrastive losses need negatives), got "
                     + batchSize);
@@ -46,7 +44,6 @@ public final class BatchLoader implements AutoCloseable {
         this.batchSize = batchSize;
         this.seed = seed;
         this.augment = augment;
-        this.paddingMask = paddingMask;
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "clip4j-batch-loader");
             t.setDaemon(true);
@@ -97,20 +94,18 @@ public final class BatchLoader implements AutoCloseable {
         float[] pixels = new float[batchSize * image];
         int ctx = tokenizer.contextLength();
         long[] ids = new long[batchSize * ctx];
-        long[] mask = paddingMask ? new long[batchSize * ctx] : null;
+        long[] mask = new long[batchSize * ctx];
         for (int i = 0; i < batchSize; i++) {
             int index = order[b * batchSize + i];
             SplittableRandom rnd = new SplittableRandom(mix(seed, epoch, index));
             String caption = data.load(index, pixels, i * image, rnd, augment);
             long[] row = tokenCache.computeIfAbsent(caption, tokenizer::encodeForModel);
             System.arraycopy(row, 0, ids, i * ctx, ctx);
-            if (mask != null) {
-                int last = ctx - 1;
-                while (last > 0 && row[last] == 0) {
-                    last--;
-                }
-                Arrays.fill(mask, i * ctx, i * ctx + last + 1, 1);
+            int last = ctx - 1;
+            while (last > 0 && row[last] == 0) {
+                last--;
             }
+            Arrays.fill(mask, i * ctx, i * ctx + last + 1, 1);
         }
         return new Batch(pixels, new TokenBatch(ids, mask, batchSize, ctx), batchSize);
     }

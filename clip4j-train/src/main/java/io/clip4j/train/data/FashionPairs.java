@@ -1,5 +1,6 @@
 package io.clip4j.train.data;
 
+import io.clip4j.data.FashionMnist;
 import io.clip4j.image.DecodedImage;
 import io.clip4j.image.ImageMode;
 import io.clip4j.image.PixelValues;
@@ -53,11 +54,11 @@ public final class FashionPairs implements PairDataset {
     @Override
     public String load(int index, float[] pixels, int offset, SplittableRandom rnd, boolean augment) {
         int i = indices[index];
-        byte[] img = data.image(i);
+        byte[] img = data.imageBytes(i);
         if (augment) {
-            img = Augment.shiftAndFlip(img, FashionMnist.SIZE, FashionMnist.SIZE, 2, 0.5, rnd);
+            img = Augment.shiftAndFlip(img, data.cols(), data.rows(), 2, 0.5, rnd);
         }
-        PixelValues px = preprocessor.apply(DecodedImage.of(FashionMnist.SIZE, FashionMnist.SIZE, ImageMode.L, img));
+        PixelValues px = preprocessor.apply(DecodedImage.of(data.cols(), data.rows(), ImageMode.L, img));
         if (px.height() != imageSize || px.width() != imageSize) {
             throw new IllegalStateException("preprocessing gives " + px.width() + "x" + px.height() + " images, the model takes "
                     + imageSize + "x" + imageSize);

@@ -1,16 +1,21 @@
 package io.clip4j.train.eval;
 
-import io.clip4j.image.DecodedImage;
-import io.clip4j.image.ImageMode;
+import io.clip4j.data.FashionMnist;
 import io.clip4j.image.Preprocessor;
+import io.clip4j.model.EmbeddingModel;
 import io.clip4j.tensor.Parallel;
-import io.clip4j.text.Tokenizer;
+import io.clip4j.tensor.Tensor;
+import io.clip4j.task.LinearProbe;
+import io.clip4j.task.ZeroShotClassifier;
 import io.clip4j.train.data.Captions;
-import io.clip4j.train.data.FashionMnist;
 
 import java.util.List;
 
-/** Zero-shot accuracy and linear-probe accuracy of a model on Fashion-MNIST. */
+/**
+ * Fashion-MNIST benchmarks of any image-text model (a checkpoint, or a model in training): zero-shot
+ * accuracy with prompt ensembling over {@link Captions#EVAL_TEMPLATES}, and the accuracy of a linear probe
+ * on its image features. Images go through the model's own preprocessing.
+ */
 public final class FashionEval {
 
     private static final int BATCH = 500;
@@ -18,45 +23,56 @@ public final class FashionEval {
     private FashionEval() {
     }
 
-    /** The result of a zero-shot run. */
-    public record ZeroShotResult(double accuracy, int correct, int total, int[] confusion) {
+    /** A zero-shot result with its confusion matrix ({@code [truth][prediction]}). */
+    public record ZeroShotResult(double accuracy, int correct, int total, int[][] confusion) {
     }
 
-    /** Preprocessed pixels of images {@code [from, to)} of {@code data}. */
-    public static float[] pixels(FashionMnist data, int from, int to, Preprocessor pre, int imageSize) {
-        int image = 3 * imageSize * imageSize;
+    /** A linear-probe result. */
+    public record ProbeResult(double accuracy, double c, int trainImages, int testImages, int featureDim) {
+    }
+
+    /** The zero-shot class names: the first name of each class in {@link Captions#FASHION_NAMES}. */
+    public static List<String> classNames() {
+        return Captions.FASHION_NAMES.stream().map(List::getFirst).toList();
+    }
+
+    /** Preprocessed pixels {@code [to - from, 3, s, s]} of images {@code [from, to)}. */
+    public static Tensor pixels(EmbeddingModel model, FashionMnist data, int from, int to) {
+        int s = model.imageSize();
+        int image = 3 * s * s;
+        Preprocessor pre = new Preprocessor(model.preprocessConfig());
         float[] out = new float[(to - from) * image];
         Parallel.forRange(to - from, i -> {
-            var px = pre.apply(DecodedImage.of(FashionMnist.SIZE, FashionMnist.SIZE, ImageMode.L, data.image(from + i)));
-            if (px.width() != imageSize || px.height() != imageSize) {
+            var px = pre.apply(data.image(from + i));
+            if (px.width() != s || px.height() != s) {
                 throw new IllegalStateException("the model's preprocessing gives " + px.width() + "x" + px.height()
-                        + " images, its image tower takes " + imageSize + "x" + imageSize);
+                        + " images, its image tower takes " + s + "x" + s);
             }
             System.arraycopy(px.chw(), 0, out, i * image, image);
         });
-        return out;
+        return Tensor.of(out, to - from, 3, s, s);
     }
 
-    /**
-     * Zero-shot classification of the first {@code limit} images of {@code data} (0: all) with the class
-     * names of {@link Captions#FASHION_NAMES} and the evaluation templates.
-     */
-    public static ZeroShotResult zeroShot(EmbeddingModel model, Tokenizer tokenizer, boolean padMask, Preprocessor pre,
-                                          FashionMnist data, int limit) {
-        List<String> classes = Captions.FASHION_NAMES.stream().map(List::getFirst).toList();
-        float[] w = ZeroShot.classWeights(model, tokenizer, classes, Captions.EVAL_TEMPLATES, padMask);
+    /** Zero-shot classification of the first {@code limit} images of {@code data} (0: all). */
+    public static ZeroShotResult zeroShot(EmbeddingModel model, FashionMnist data, int limit) {
+        ZeroShotClassifier zs = ZeroShotClassifier.build(model, classNames(), Captions.EVAL_TEMPLATES);
         int n = limit > 0 ? Math.min(limit, data.size()) : data.size();
+        int k = zs.labels().size();
+        int[][] confusion = new int[k][k];
         int correct = 0;
-        int k = classes.size();
-        int[] confusion = new int[k * k];
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            float[] emb = model.embedImages(pixels(data, from, to, pre, model.imageSize()), to - from);
-            int[] pred = ZeroShot.predict(emb, to - from, w, k);
-            for (int i = 0; i < pred.length; i++) {
+            float[] cos = zs.cosines(model.embedPixels(pixels(model, data, from, to))).data();
+            for (int i = 0; i < to - from; i++) {
+                int best = 0;
+                for (int c = 1; c < k; c++) {
+                    if (cos[i * k + c] > cos[i * k + best]) {
+                        best = c;
+                    }
+                }
                 int truth = data.label(from + i);
-                confusion[truth * k + pred[i]]++;
-                if (pred[i] == truth) {
+                confusion[truth][best]++;
+                if (best == truth) {
                     correct++;
                 }
             }
@@ -64,20 +80,37 @@ public final class FashionEval {
         return new ZeroShotResult((double) correct / n, correct, n, confusion);
     }
 
-    /** Image features of the first {@code limit} images (0: all), {@code [n, dim]}. */
-    public static float[] features(EmbeddingModel model, Preprocessor pre, FashionMnist data, int limit) {
+    /** Image features {@code [n, dim]} (unnormalised) of the first {@code limit} images (0: all). */
+    public static float[][] features(EmbeddingModel model, FashionMnist data, int limit) {
         int n = limit > 0 ? Math.min(limit, data.size()) : data.size();
-        float[] out = null;
-        int dim = 0;
+        float[][] out = new float[n][];
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            float[] f = model.imageFeatures(pixels(data, from, to, pre, model.imageSize()), to - from);
-            if (out == null) {
-                dim = f.length / (to - from);
-                out = new float[n * dim];
+            Tensor f = model.encodeImage(pixels(model, data, from, to));
+            for (int i = 0; i < to - from; i++) {
+                out[from + i] = f.row(i);
             }
-            System.arraycopy(f, 0, out, from * dim, f.length);
         }
         return out;
+    }
+
+    /**
+     * A linear probe (the core's {@link LinearProbe}: L-BFGS logistic regression, C chosen on a validation
+     * split of the training features) fitted on the first {@code trainLimit} training images and scored on
+     * the first {@code testLimit} test images (0: all).
+     */
+    public static ProbeResult linearProbe(EmbeddingModel model, FashionMnist train, FashionMnist test, int trainLimit,
+                                          int testLimit, LinearProbe.Options options) {
+        float[][] xtr = features(model, train, trainLimit);
+        int[] ytr = java.util.Arrays.copyOf(train.labels(), xtr.length);
+        LinearProbe probe = LinearProbe.fit(xtr, ytr, FashionMnist.LABELS, options);
+        float[][] xte = features(model, test, testLimit);
+        int ok = 0;
+        for (int i = 0; i < xte.length; i++) {
+            if (probe.predict(xte[i]) == test.label(i)) {
+                ok++;
+            }
+        }
+        return new ProbeResult((double) ok / xte.length, probe.c(), xtr.length, xte.length, xtr[0].length);
     }
 }

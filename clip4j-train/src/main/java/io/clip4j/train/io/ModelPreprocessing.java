@@ -1,20 +1,16 @@
 package io.clip4j.train.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
 import io.clip4j.model.clip.ClipConfig;
 import io.clip4j.train.model.ContrastiveModel;
 import io.clip4j.train.model.ModelSpec;
-import io.clip4j.weights.ModelFormatException;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The image preprocessing that goes with a model: its {@code preprocessor_config.json} when it has one,
- * otherwise its family's reference pipeline (OpenAI CLIP's transform, HF's CLIPImageProcessor, SigLIP's).
+ * Preprocessing for models trained from scratch (a checkpoint's own comes from the core's loader):
+ * the family's reference pipeline, or Fashion-MNIST's statistics for 28x28 grey images, and the
+ * {@code preprocessor_config.json} that records it.
  */
 public final class ModelPreprocessing {
 
@@ -23,20 +19,6 @@ public final class ModelPreprocessing {
     public static final float FASHION_STD = 0.3530f;
 
     private ModelPreprocessing() {
-    }
-
-    /** The preprocessing of the model in {@code dir} (null: the family default). */
-    public static PreprocessConfig of(Path dir, ModelSpec spec) {
-        Path p = dir == null ? null : dir.resolve("preprocessor_config.json");
-        if (p != null && Files.isRegularFile(p)) {
-            try {
-                JsonNode json = new ObjectMapper().readTree(p.toFile());
-                return PreprocessConfig.fromHuggingFace(json);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ModelFormatException(p + ": " + e.getMessage(), e);
-            }
-        }
-        return familyDefault(spec);
     }
 
     /** The reference pipeline of the model's family at its resolution. */
