@@ -24,8 +24,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Pairs per step (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--text-length", defaultValue = "12",
-            description = "Tokens per text up to the end-of-text token (default ${DEFAULT-VALUE}).")
+    @Option(names = "--text-length", defaultValue = "0",
+            description = "Tokens per text up to the end-of-text token; 0 (default): Fashion-MNIST training captions "
+                    + "(9 tokens on average).")
     int textLength;
 
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default ${DEFAULT-VALUE}).")
@@ -54,7 +55,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         var cfg = Architectures.get(arch);
         TrainBenchmark.Result r = TrainBenchmark.run(arch, cfg, batch, textLength, warmup, steps, recompute,
                 line -> System.err.println(line));
-        System.out.printf(Locale.ROOT, "%s, batch %d, text length %d: %.1f images/s (%.1f ms per training step, median "
+        System.out.printf(Locale.ROOT, "%s, batch %d, mean text length %.1f: %.1f images/s (%.1f ms per training step, median "
                         + "of %d; %,d parameters; %d threads)%n", arch, batch, r.textLength(), r.imagesPerSecond(),
                 r.msPerStep(), steps, r.parameters(), io.clip4j.tensor.Parallel.threads());
         if (json) {

@@ -131,6 +131,25 @@ class AutogradGradCheckTest {
     }
 
     @Test
+    void packedCausalAttentionOverSequencesOfDifferentLengths() {
+        int heads = 2;
+        int hd = 3;
+        int d = heads * hd;
+        int[] lengths = {3, 1, 4};
+        int[] starts = {0, 3, 4};
+        Variable qkv = GradCheck.leaf(rnd, 1, 8, 3 * d);
+        GradCheck.check("packed attention", t -> Attention.packed(t, starts, lengths, heads, hd,
+                new Heads(qkv, 0, 0, 3 * d), new Heads(qkv, d, 0, 3 * d), new Heads(qkv, 2 * d, 0, 3 * d), true), TOL, qkv);
+        // equal lengths: the packed form is the batched form
+        Variable same = GradCheck.leaf(rnd, 1, 2 * 4, 3 * d);
+        Variable a = Attention.packed(Tape.noGrad(), new int[] {0, 4}, new int[] {4, 4}, heads, hd,
+                new Heads(same, 0, 0, 3 * d), new Heads(same, d, 0, 3 * d), new Heads(same, 2 * d, 0, 3 * d), true);
+        Variable b = Attention.attention(Tape.noGrad(), 2, heads, 4, 4, hd, new Heads(same, 0, 4 * 3 * d, 3 * d),
+                new Heads(same, d, 4 * 3 * d, 3 * d), new Heads(same, 2 * d, 4 * 3 * d, 3 * d), true, null);
+        assertArrayEquals(b.data(), a.data(), 1e-6f);
+    }
+
+    @Test
     void crossAttentionWithASharedProbeQuery() {
         int batch = 3;
         int heads = 2;
