@@ -45,26 +45,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--subset", description = "Use only the first N training pairs.")
     Integer subset;
 
-    @Option(names = "--epochs") Integer epochs;
-    @Option(names = "--max-steps") Integer maxSteps;
-    @Option(names = "--batch-size") Integer batchSize;
-    @Option(names = "--lr") Double lr;
-    @Option(names = "--min-lr") Double minLr;
-    @Option(names = "--warmup-steps") Integer warmupSteps;
-    @Option(names = "--weight-decay") Double weightDecay;
-    @Option(names = "--grad-clip", description = "Clip the global gradient norm (0: off).") Double gradClip;
+    @Option(names = "--epochs", description = "Passes over the data (default 1).") Integer epochs;
+    @Option(names = "--max-steps", description = "Stop after N optimiser steps (default: the epochs decide).") Integer maxSteps;
+    @Option(names = "--batch-size", description = "Pairs per step (default 256).") Integer batchSize;
+    @Option(names = "--lr", description = "Peak learning rate (default 5e-4).") Double lr;
+    @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default 0).") Double minLr;
+    @Option(names = "--warmup-steps", description = "Linear warm-up steps (default 200).") Integer warmupSteps;
+    @Option(names = "--weight-decay", description = "AdamW weight decay on weights that are not embeddings, gains or biases (default 0.2).") Double weightDecay;
+    @Option(names = "--grad-clip", description = "Clip the global gradient norm (default 1; 0: off).") Double gradClip;
     @Option(names = "--loss", description = "clip or siglip (default: the model family's).") String loss;
-    @Option(names = "--seed") Long seed;
+    @Option(names = "--seed", description = "Seed of initialisation, data order, augmentation and captions (default 0).") Long seed;
     @Option(names = "--freeze", description = "none, vision or text.") String freeze;
     @Option(names = "--recompute", negatable = true, description = "Recompute block activations in the backward pass.")
     Boolean recompute;
     @Option(names = "--augment", negatable = true, description = "Random shifts/flips (default on).") Boolean augment;
-    @Option(names = "--eval-every-epochs", description = "Fashion-MNIST zero-shot test accuracy every N epochs (0: off).")
+    @Option(names = "--eval-every-epochs", description = "Fashion-MNIST zero-shot test accuracy every N epochs (default 1; 0: off).")
     Integer evalEveryEpochs;
-    @Option(names = "--eval-limit") Integer evalLimit;
-    @Option(names = "--save-dtype", description = "F32 or F16 for the final model.") String saveDtype;
-    @Option(names = "--checkpoint-every-steps") Integer checkpointEverySteps;
-    @Option(names = "--log-every-steps") Integer logEverySteps;
+    @Option(names = "--eval-limit", description = "Evaluate on the first N test images (default 0: all).") Integer evalLimit;
+    @Option(names = "--save-dtype", description = "F32 (default) or F16 for the final model.") String saveDtype;
+    @Option(names = "--checkpoint-every-steps", description = "Also checkpoint every N steps (it is always saved after each epoch).") Integer checkpointEverySteps;
+    @Option(names = "--log-every-steps", description = "A metrics.jsonl line every N steps (default 10).") Integer logEverySteps;
     @Option(names = "--resume", description = "Continue from the run directory's checkpoint.") Boolean resume;
 
     @Option(names = "--threads", description = "Compute threads (default: all cores).")

@@ -35,7 +35,7 @@ public final class Linears {
             tape.record(result, () -> {
                 float[] g = result.grad();
                 if (weight.requiresGrad()) {
-                    weight.addGrad(Matmul.tn(be, out, in, rows, g, x.data()));
+                    weight.addGrad(Matmul.weightGradient(be, rows, out, in, g, x.data()));
                 }
                 if (bias != null && bias.requiresGrad()) {
                     bias.addGrad(Matmul.columnSums(g, rows, out));

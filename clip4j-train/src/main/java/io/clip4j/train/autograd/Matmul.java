@@ -97,6 +97,17 @@ public final class Matmul {
         return nn(be, m, n, k, transpose(a, k, m), b);
     }
 
+    /**
+     * The weight gradient of a linear layer, {@code dW[out, in] = dY[rows, out]^T X[rows, in]}, transposing
+     * whichever of {@code dY} and {@code X} is narrower (then, if it was {@code X}, the small result).
+     */
+    public static float[] weightGradient(Backend be, int rows, int out, int in, float[] dy, float[] x) {
+        if (out <= in) {
+            return tn(be, out, in, rows, dy, x);
+        }
+        return transpose(tn(be, in, out, rows, x, dy), in, out);
+    }
+
     /** {@code [rows, cols]} into a new {@code [cols, rows]} array, in cache-sized tiles, in parallel. */
     public static float[] transpose(float[] x, int rows, int cols) {
         float[] t = new float[Math.multiplyExact(rows, cols)];
