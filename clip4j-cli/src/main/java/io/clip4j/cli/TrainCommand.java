@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Errors.UsageException(e.getMessage());
         }
-        boolean terminal = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+        boolean terminal = ProgressBar.defaultEnabled();
         Trainer.Summary s = new Trainer(cfg, new TrainProgress(System.err, terminal, quiet)).run();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();

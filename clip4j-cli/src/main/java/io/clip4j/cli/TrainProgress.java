@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Training progress on stderr: a bar redrawn in place on a terminal (loss, learning rate, throughput, ETA),
- * or, when stderr is a file or pipe, one line every few percent.
+ * Training progress on stderr: a bar redrawn in place on a terminal (or with {@code CLIP4J_PROGRESS=1}) with
+ * loss, learning rate, temperature, throughput and ETA; when stderr is a file or pipe, one such line every 5%.
  */
 final class TrainProgress implements TrainListener {
 
