@@ -27,13 +27,16 @@ public final class Workspace implements AutoCloseable {
         TOKENS,
         /** Unfolded input patches (im2col) of a convolution. */
         COLUMNS,
-        /** Feature maps of a convolutional tower: the block input/output ... */
+        /** Feature maps of a convolutional tower: a block's input, updated in place by the residual ... */
         FEATURES,
-        /** ... the block's first and second intermediate ... */
-        FEATURES_1,
-        FEATURES_2,
-        /** ... and the shortcut branch. */
-        SHORTCUT
+        /** ... or the block's output when its shape changes (the two then trade places). */
+        FEATURES_NEXT,
+        /** The output of a block's first convolution. */
+        CONV_1,
+        /** The output of a block's second convolution. */
+        CONV_2,
+        /** An average-pooled feature map. */
+        POOLED
     }
 
     private static final Slot[] SLOTS = Slot.values();

@@ -44,10 +44,10 @@ public final class Ops {
     }
 
     /**
-     * {@code y[yOff..] = [y +] act(x W^T + bias)} for {@code rows} contiguous rows of {@code x} (from
+     * {@code y[yOff..] = act([y +] x W^T + bias)} for {@code rows} contiguous rows of {@code x} (from
      * {@code xOff}, width {@code W.k()}) into contiguous rows of {@code y} (width {@code W.n()}).
-     * With {@code accumulate} the product is added to {@code y} (a residual connection), which
-     * excludes an activation.
+     * With {@code accumulate} the product is added to {@code y} (a residual connection) before the
+     * activation.
      */
     public void linearInto(float[] x, int xOff, int rows, PackedMatrix w, float[] bias, Activation act,
                            float[] y, int yOff, boolean accumulate) {

@@ -214,10 +214,22 @@ class GemmTest {
     }
 
     @Test
-    void activationWithAccumulationIsRefused() {
-        float[] a = new float[4];
-        PackedMatrix w = PackedMatrix.ofRows(new float[4], 0, 2, 2);
-        assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(Kernels.get().gemmKernel(), 2, a, 0, 2, w,
-                new float[4], 0, 2, null, Activation.RELU, true, false));
+    void activationWithAccumulationAppliesToTheSum() {
+        Random r = new Random(17);
+        int m = 11, n = 53, k = 70;
+        float[] a = random(r, m * k, 1f);
+        float[] w = random(r, n * k, 0.3f);
+        float[] bias = random(r, n, 1f);
+        float[] c0 = random(r, m * n, 2f);
+        float[] want = reference(m, n, k, a, 0, k, w, c0, 0, n, bias, null);
+        for (int i = 0; i < want.length; i++) {
+            want[i] = Activation.RELU.apply(want[i]);
+        }
+        for (GemmKernel kern : KERNELS) {
+            PackedMatrix pw = PackedMatrix.ofRows(w, 0, n, k, Math.min(kern.nr(), n));
+            float[] c = c0.clone();
+            Gemm.multiply(kern, m, a, 0, k, pw, c, 0, n, bias, Activation.RELU, true, true);
+            assertNear(want, c, 2e-5, "relu(C + A W^T + b) with " + kern.getClass().getSimpleName());
+        }
     }
 }
