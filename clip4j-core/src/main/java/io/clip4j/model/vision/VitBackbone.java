@@ -8,6 +8,7 @@ import io.clip4j.nn.Transformer;
 import io.clip4j.nn.Workspace;
 import io.clip4j.nn.WorkspacePool;
 import io.clip4j.tensor.Ops;
+import io.clip4j.tensor.PackedMatrix;
 
 import java.util.Arrays;
 
@@ -27,7 +28,7 @@ public final class VitBackbone {
     private final int patchSize;
     private final int width;
     private final int grid;
-    private final float[] patchWeight;    // [width, 3 * p * p]
+    private final PackedMatrix patchWeight; // [width, 3 * p * p], packed once instead of per image
     private final float[] patchBias;      // [width] or null
     private final float[][] prefixTokens; // class token, distillation token, ... each [width]
     private final float[] positionalEmbedding; // [tokens, width] or [patches, width]
@@ -51,7 +52,7 @@ public final class VitBackbone {
         this.patchSize = patchSize;
         this.width = width;
         this.grid = imageSize / patchSize;
-        this.patchWeight = patchWeight;
+        this.patchWeight = PackedMatrix.ofRows(patchWeight, 0, width, 3 * patchSize * patchSize);
         this.patchBias = patchBias;
         this.prefixTokens = prefixTokens.clone();
         this.positionalEmbedding = positionalEmbedding;
@@ -133,8 +134,7 @@ public final class VitBackbone {
             // A convolution with stride = kernel is a GEMM over non-overlapping patches.
             Ops.im2col(pixels, b * 3 * plane, 3, imageSize, imageSize, patchSize, patchSize, patchSize, 0, grid, grid,
                     cols);
-            ops.gemmNT(patches, width, pk, cols, 0, pk, patchWeight, 0, pk, x, (b * len + prefix) * width, width,
-                    patchBias, null);
+            ops.linearInto(cols, 0, patches, patchWeight, patchBias, null, x, (b * len + prefix) * width, false);
         }
         if (trace.enabled()) {
             float[] nchw = new float[batch * width * patches];
