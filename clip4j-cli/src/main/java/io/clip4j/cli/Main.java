@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
                 PreprocessCommand.class,
                 BenchCommand.class,
                 SynthCommand.class,
+                TrainCommand.class,
+                TrainStepCommand.class,
+                EvalCommand.class,
+                BenchTrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

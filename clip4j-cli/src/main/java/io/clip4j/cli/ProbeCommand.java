@@ -111,6 +111,10 @@ final class ProbeCommand implements Runnable {
         @Option(names = "--json", description = "Write a JSON summary to stdout.")
         boolean json;
 
+        /** Size of the pictures whose pixels are the features (raw features only). */
+        private int rawWidth;
+        private int rawHeight;
+
         @Override
         public Integer call() {
             LinearProbe.Options options = options();
@@ -145,8 +149,8 @@ final class ProbeCommand implements Runnable {
                     meta.put("model_fingerprint", m.files().fingerprint());
                 } else {
                     meta.put("features", RAW_FEATURES);
-                    meta.put("image_width", "28");
-                    meta.put("image_height", "28");
+                    meta.put("image_width", Integer.toString(rawWidth));
+                    meta.put("image_height", Integer.toString(rawHeight));
                 }
             } finally {
                 if (m != null) {
@@ -221,6 +225,8 @@ final class ProbeCommand implements Runnable {
             Tensor x;
             Tensor xTest;
             if (m == null) {
+                rawWidth = train.cols();
+                rawHeight = train.rows();
                 x = train.floats();
                 xTest = test.floats();
             } else {

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 final class SearchCommand implements Callable<Integer> {
 
     // Not the ModelOptions mixin: its --weights (a weights file) would clash with the query weights here.
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M",
+    @Option(names = {"-m", "--model"}, paramLabel = "M",
             description = "Model directory (config + weights) or a single weights file: the one the index was built with.")
     Path model;
 
@@ -96,7 +96,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         // fail fast, before loading a possibly large model, when there is no index
         VectorIndex.readIdentity(index);
-        try (EmbeddingModel m = Models.loadEmbedding(model, modelWeights, Kernels.get());
+        try (EmbeddingModel m = Models.loadEmbedding(model = DefaultModel.resolve(model), modelWeights, Kernels.get());
              ImageIndex ix = ImageIndex.open(index, m)) {
             List<Hit> hits = ix.search(q, top, fanOut, exact);
             if (output.paths) {

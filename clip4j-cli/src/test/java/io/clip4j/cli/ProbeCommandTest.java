@@ -9,10 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -28,31 +25,12 @@ class ProbeCommandTest {
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout and stderr of one CLI run. */
-    record Run(int code, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRunner.Result cli(String... args) {
+        return CliRunner.run(args);
     }
 
     private static Path model() {
-        String prop = System.getProperty("clip4j.testdata");
-        Path testdata = prop != null ? Path.of(prop) : Path.of("../testdata");
-        return testdata.resolve("fixtures/clip-vit-openai-tiny");
+        return CliRunner.fixture("clip-vit-openai-tiny");
     }
 
     /** A noisy picture dominated by one colour channel. */
@@ -88,10 +66,10 @@ class ProbeCommandTest {
     void trainsOnAnImageFolderAndPredicts() throws IOException {
         Path data = imageFolder();
         Path probe = tmp.resolve("probe.safetensors");
-        Run train = cli("probe", "train", "--model", model().toString(), "--weights", "model.safetensors",
+        CliRunner.Result train = cli("probe", "train", "--model", model().toString(), "--weights", "model.safetensors",
                 "--data", data.toString(), "--out", probe.toString(), "--c-range", "-3:3", "--steps-per-decade", "1",
                 "--val-fraction", "0.25", "--seed", "7", "--json");
-        assertEquals(0, train.code(), train.err());
+        assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.err().contains("broken.png") && train.err().contains("skipped 1 unreadable image of 17"),
                 "warning about the corrupt file: " + train.err());
         JsonNode j = JSON.readTree(train.out());
@@ -112,22 +90,22 @@ class ProbeCommandTest {
         Path blue = tmp.resolve("new/blue.png");
         writeImage(red, 0, r);
         writeImage(blue, 2, r);
-        Run predict = cli("probe", "predict", "--model", model().toString(), "--weights", "model.safetensors",
+        CliRunner.Result predict = cli("probe", "predict", "--model", model().toString(), "--weights", "model.safetensors",
                 "--probe", probe.toString(), "--image", red.toString(), blue.toString(), "--top", "2", "--json");
-        assertEquals(0, predict.code(), predict.err());
+        assertEquals(0, predict.exitCode(), predict.err());
         JsonNode pj = JSON.readTree(predict.out());
         assertEquals("red", pj.get("images").get(0).get("predictions").get(0).get("label").asText(), pj.toString());
         assertEquals("blue", pj.get("images").get(1).get("predictions").get(0).get("label").asText(), pj.toString());
         assertEquals(2, pj.get("images").get(0).get("predictions").size());
 
-        Run text = cli("probe", "predict", "-m", model().toString(), "--weights", "model.safetensors",
+        CliRunner.Result text = cli("probe", "predict", "-m", model().toString(), "--weights", "model.safetensors",
                 "-p", probe.toString(), "-i", red.toString(), "-k", "1");
-        assertEquals(0, text.code(), text.err());
+        assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.out().contains(red.toString()) && text.out().contains("%  red"), text.out());
 
-        Run otherModel = cli("probe", "predict", "-m", model().toString(), "--weights", "model-fp16.safetensors",
+        CliRunner.Result otherModel = cli("probe", "predict", "-m", model().toString(), "--weights", "model-fp16.safetensors",
                 "-p", probe.toString(), "-i", red.toString());
-        assertEquals(1, otherModel.code());
+        assertEquals(1, otherModel.exitCode());
         assertTrue(otherModel.err().contains("was trained with another model"), otherModel.err());
     }
 
@@ -143,9 +121,9 @@ class ProbeCommandTest {
         sb.append("missing.png,warm\n");
         Files.writeString(csv, sb.toString());
         Path probe = tmp.resolve("csv.safetensors");
-        Run train = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
+        CliRunner.Result train = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
                 "--data", csv.toString(), "-o", probe.toString(), "--C", "1");
-        assertEquals(0, train.code(), train.err());
+        assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.err().contains("missing.png"), train.err());
         assertTrue(train.out().contains("16 samples, 2 classes, 32 features (1 unreadable images skipped)"), train.out());
         assertTrue(train.out().contains("C=1.000 (fixed)"), train.out());
@@ -156,9 +134,9 @@ class ProbeCommandTest {
     @Test
     void trainsOnRawFashionMnistPixelsAndPredictsAPicture() throws IOException {
         Path probe = tmp.resolve("raw.safetensors");
-        Run train = cli("probe", "train", "--data", "fashion-mnist", "--features", "raw", "--limit", "2000",
+        CliRunner.Result train = cli("probe", "train", "--data", "fashion-mnist", "--features", "raw", "--limit", "2000",
                 "--C", "0.01", "--max-iter", "100", "--out", probe.toString(), "--json");
-        assertEquals(0, train.code(), train.err());
+        assertEquals(0, train.exitCode(), train.err());
         JsonNode j = JSON.readTree(train.out());
         assertEquals(2000, j.get("samples").asInt());
         assertEquals(784, j.get("feature_dim").asInt());
@@ -170,31 +148,47 @@ class ProbeCommandTest {
         img.getRaster().setDataElements(0, 0, 28, 28, px);
         Path file = tmp.resolve("pullover.png");
         ImageIO.write(img, "png", file.toFile());
-        Run predict = cli("probe", "predict", "--probe", probe.toString(), "--image", file.toString(), "--json");
-        assertEquals(0, predict.code(), predict.err());
+        CliRunner.Result predict = cli("probe", "predict", "--probe", probe.toString(), "--image", file.toString(), "--json");
+        assertEquals(0, predict.exitCode(), predict.err());
         JsonNode pj = JSON.readTree(predict.out());
         assertEquals(test.labelName(1), pj.get("images").get(0).get("predictions").get(0).get("label").asText(), pj.toString());
     }
 
     @Test
+    void embedsFashionMnistPicturesThroughTheModel() throws IOException {
+        Path probe = tmp.resolve("fm.safetensors");
+        CliRunner.Result train = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
+                "--data", "fashion-mnist", "--limit", "200", "--c-range", "-2:2", "--steps-per-decade", "1",
+                "--out", probe.toString(), "--json");
+        assertEquals(0, train.exitCode(), train.err());
+        JsonNode j = JSON.readTree(train.out());
+        assertEquals(200, j.get("samples").asInt());
+        assertEquals(32, j.get("feature_dim").asInt());
+        assertEquals(10, j.get("classes").size());
+        // Random tiny weights still separate some classes: well above the 0.1 of guessing.
+        assertTrue(j.get("test_accuracy").asDouble() > 0.2, j.toString());
+        assertEquals("embedding", LinearProbe.load(probe).metadata().get("features"));
+    }
+
+    @Test
     void explainsBadUsage() throws IOException {
         Path out = tmp.resolve("p.safetensors");
-        Run noModel = cli("probe", "train", "--data", tmp.toString(), "--out", out.toString());
-        assertEquals(2, noModel.code());
+        CliRunner.Result noModel = cli("probe", "train", "--data", tmp.toString(), "--out", out.toString());
+        assertEquals(2, noModel.exitCode());
         assertTrue(noModel.err().contains("give --model"), noModel.err());
-        Run rawFolder = cli("probe", "train", "--data", tmp.toString(), "--features", "raw", "--out", out.toString());
-        assertEquals(2, rawFolder.code());
+        CliRunner.Result rawFolder = cli("probe", "train", "--data", tmp.toString(), "--features", "raw", "--out", out.toString());
+        assertEquals(2, rawFolder.exitCode());
         assertTrue(rawFolder.err().contains("--features raw works with --data fashion-mnist only"), rawFolder.err());
-        Run badRange = cli("probe", "train", "--data", "fashion-mnist", "--features", "raw", "--c-range", "3", "--out",
+        CliRunner.Result badRange = cli("probe", "train", "--data", "fashion-mnist", "--features", "raw", "--c-range", "3", "--out",
                 out.toString());
-        assertEquals(2, badRange.code());
+        assertEquals(2, badRange.exitCode());
         assertTrue(badRange.err().contains("--c-range must be MIN:MAX"), badRange.err());
-        Run emptyFolder = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
+        CliRunner.Result emptyFolder = cli("probe", "train", "-m", model().toString(), "--weights", "model.safetensors",
                 "--data", Files.createDirectories(tmp.resolve("empty")).toString(), "--out", out.toString());
-        assertEquals(1, emptyFolder.code());
+        assertEquals(1, emptyFolder.exitCode());
         assertTrue(emptyFolder.err().contains("no class subfolders"), emptyFolder.err());
-        Run notProbe = cli("probe", "predict", "--probe", model().resolve("config.json").toString(), "--image", "x.png");
-        assertEquals(1, notProbe.code());
+        CliRunner.Result notProbe = cli("probe", "predict", "--probe", model().resolve("config.json").toString(), "--image", "x.png");
+        assertEquals(1, notProbe.exitCode());
         assertTrue(notProbe.err().contains("config.json"), notProbe.err());
     }
 }

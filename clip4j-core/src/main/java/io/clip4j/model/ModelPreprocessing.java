@@ -1,11 +1,9 @@
 package io.clip4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
 import io.clip4j.weights.ModelFormatException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -58,10 +56,6 @@ public final class ModelPreprocessing {
     }
 
     private static JsonNode read(Path p) {
-        try {
-            return new ObjectMapper().readTree(p.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(p + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return ConfigFiles.readObject(p);
     }
 }

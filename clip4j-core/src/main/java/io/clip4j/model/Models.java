@@ -1,7 +1,6 @@
 package io.clip4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.model.clip.ClipModel;
 import io.clip4j.model.siglip.SiglipModel;
 import io.clip4j.model.vit.VitClassifier;
@@ -11,7 +10,6 @@ import io.clip4j.weights.TensorInfo;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -51,15 +49,7 @@ public final class Models {
     public static String detect(ModelFiles files) {
         Path cfg = files.sibling("config.json");
         if (cfg != null) {
-            JsonNode c;
-            try {
-                c = new ObjectMapper().readTree(cfg.toFile());
-            } catch (IOException e) {
-                throw new ModelFormatException(cfg + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-            }
-            if (c == null || !c.isObject()) {
-                throw new ModelFormatException(cfg + ": expected a JSON object");
-            }
+            JsonNode c = ConfigFiles.readObject(cfg);
             String type = c.path("model_type").asText("");
             switch (type) {
                 case "clip", "clip_vision_model", "clip_text_model":

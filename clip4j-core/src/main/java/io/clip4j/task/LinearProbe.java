@@ -33,7 +33,12 @@ import java.util.TreeMap;
  * stratified validation split is held out, a parametric binary search over log-spaced C values picks the
  * one with the best validation accuracy, and the final model is refit on training plus validation data
  * with that C. Each fit of the search starts from the solution of the nearest C already fitted.
- * Everything is deterministic given {@link Options#seed()}, whatever the number of threads.
+ *
+ * <p>The split, the search and the order of every sum are fixed by {@link Options#seed()} and the data,
+ * whatever the number of threads. With the default Vector API kernels the last bits of a GEMM can still
+ * differ between runs: the Vector API leaves the order of a lane reduction open, and interpreted and
+ * JIT-compiled code use different orders; that noise (about 1e-7 relative) can move a long fit by a few
+ * iterations. {@link Kernels#scalar()} kernels ({@link Options#withKernels}) give bit-identical results.
  *
  * <p>A fitted probe is immutable and thread-safe; {@link #save} writes it as safetensors and {@link #load}
  * reads it back.
@@ -61,14 +66,17 @@ public final class LinearProbe {
      * @param standardize        standardise features per column (recommended; saved with the probe)
      * @param fitIntercept       learn an unpenalised bias per class
      * @param listener           told about progress
+     * @param kernels            the compute kernels (default {@link Kernels#get()}; {@link Kernels#scalar()}
+     *                           gives bit-identical results in every run, see the class comment)
      */
     public record Options(double c, double minLog10C, double maxLog10C, int stepsPerDecade, double validationFraction,
                           long seed, Lbfgs.Settings optimizer, boolean standardize, boolean fitIntercept,
-                          FitListener listener) {
+                          FitListener listener, Kernels kernels) {
 
         public Options {
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(kernels, "kernels");
             if (!Double.isNaN(c) && !(c > 0 && Double.isFinite(c))) {
                 throw new IllegalArgumentException("C must be positive and finite, got " + c);
             }
@@ -83,7 +91,8 @@ public final class LinearProbe {
          * seed 0, at most 1000 L-BFGS iterations per fit, standardised features, an intercept.
          */
         public static Options defaults() {
-            return new Options(Double.NaN, -6, 6, 8, 0.2, 0L, defaultOptimizer(), true, true, FitListener.NONE);
+            return new Options(Double.NaN, -6, 6, 8, 0.2, 0L, defaultOptimizer(), true, true, FitListener.NONE,
+                    Kernels.get());
         }
 
         /**
@@ -104,42 +113,48 @@ public final class LinearProbe {
         /** A fixed C: no validation split, one fit on all the data. */
         public Options withC(double newC) {
             return new Options(newC, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, optimizer,
-                    standardize, fitIntercept, listener);
+                    standardize, fitIntercept, listener, kernels);
         }
 
         /** Search C over {@code 10^minLog10 .. 10^maxLog10} at {@code steps} candidates per decade. */
         public Options withSearch(double minLog10, double maxLog10, int steps) {
             return new Options(Double.NaN, minLog10, maxLog10, steps, validationFraction, seed, optimizer,
-                    standardize, fitIntercept, listener);
+                    standardize, fitIntercept, listener, kernels);
         }
 
         public Options withValidationFraction(double f) {
-            return new Options(c, minLog10C, maxLog10C, stepsPerDecade, f, seed, optimizer, standardize, fitIntercept, listener);
+            return new Options(c, minLog10C, maxLog10C, stepsPerDecade, f, seed, optimizer, standardize, fitIntercept,
+                    listener, kernels);
         }
 
         public Options withSeed(long s) {
             return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, s, optimizer, standardize,
-                    fitIntercept, listener);
+                    fitIntercept, listener, kernels);
         }
 
         public Options withOptimizer(Lbfgs.Settings o) {
             return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, o, standardize,
-                    fitIntercept, listener);
+                    fitIntercept, listener, kernels);
         }
 
         public Options withStandardize(boolean s) {
             return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, optimizer, s,
-                    fitIntercept, listener);
+                    fitIntercept, listener, kernels);
         }
 
         public Options withFitIntercept(boolean b) {
             return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, optimizer,
-                    standardize, b, listener);
+                    standardize, b, listener, kernels);
+        }
+
+        public Options withKernels(Kernels k) {
+            return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, optimizer,
+                    standardize, fitIntercept, listener, k);
         }
 
         public Options withListener(FitListener l) {
             return new Options(c, minLog10C, maxLog10C, stepsPerDecade, validationFraction, seed, optimizer,
-                    standardize, fitIntercept, l);
+                    standardize, fitIntercept, l, kernels);
         }
     }
 
@@ -293,7 +308,7 @@ public final class LinearProbe {
         Objects.requireNonNull(options, "options");
         checkInput(x, n, d, labels, classNames);
         int k = classNames.size();
-        Kernels kernels = Ops.get().kernels();
+        Kernels kernels = options.kernels();
         FeatureScaling scaling = options.standardize() ? FeatureScaling.fit(x, n, d) : FeatureScaling.identity(d);
         Lbfgs lbfgs = new Lbfgs(options.optimizer());
         FitListener listener = options.listener();

@@ -94,6 +94,19 @@ class ImageIndexTest {
         }
     }
 
+    @Test
+    void aFewThousandImagesIndexedTwiceDoNoWorkTheSecondTime(@TempDir Path tmp) {
+        Path photos = tmp.resolve("photos");
+        TestImages.writeFolder(photos, 2000, 8);
+        try (ImageIndex ix = ImageIndex.openOrCreate(tmp.resolve("index"), model)) {
+            assertEquals(List.of(2000, 2000, 0, 0, 0, 0), counts(update(ix, photos)));
+            UpdateResult again = update(ix, photos);
+            assertEquals(List.of(2000, 0, 0, 0, 2000, 0), counts(again));
+            assertEquals(0, again.embedded());
+            assertEquals(2000, ix.size());
+        }
+    }
+
     private static List<Integer> counts(UpdateResult r) {
         return List.of(r.found(), r.added(), r.updated(), r.removed(), r.unchanged(), r.skipped());
     }

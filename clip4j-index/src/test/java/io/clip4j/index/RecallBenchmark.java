@@ -39,7 +39,7 @@ public final class RecallBenchmark {
         int[] fanouts = Arrays.stream(a.getOrDefault("fanouts", "10,20,50,100,200").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         ClusteredVectors gen = new ClusteredVectors(dim, clusters, 42);
-        IndexIdentity id = new IndexIdentity("synthetic-" + n + "-" + dim + "-" + clusters, "synthetic", dim,
+        IndexIdentity id = new IndexIdentity("synthetic-lowrank-" + n + "-" + dim + "-" + clusters, "synthetic", dim,
                 "clustered-" + clusters);
         HnswParams params = new HnswParams(m, beam, threads);
         System.out.printf(Locale.ROOT, "n=%d dim=%d clusters=%d M=%d beam=%d threads=%d cores=%d%n", n, dim, clusters,

@@ -3,6 +3,7 @@ package io.clip4j.model.clip;
 import io.clip4j.model.TextConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.ModelFiles;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Activation;
@@ -10,7 +11,6 @@ import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.TensorInfo;
 import io.clip4j.weights.WeightFile;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -103,15 +103,7 @@ final class ClipCheckpoint {
     }
 
     static JsonNode readJson(Path p) {
-        try {
-            JsonNode n = JSON.readTree(p.toFile());
-            if (n == null || !n.isObject()) {
-                throw new ModelFormatException(p + ": expected a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ModelFormatException(p + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return ConfigFiles.readObject(p);
     }
 
     // ------------------------------------------------------------------ HF

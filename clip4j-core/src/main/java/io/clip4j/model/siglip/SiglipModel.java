@@ -1,8 +1,8 @@
 package io.clip4j.model.siglip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.EmbeddingModel;
 import io.clip4j.model.Embeddings;
 import io.clip4j.model.ModelFiles;
@@ -22,7 +22,6 @@ import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -81,12 +80,7 @@ public final class SiglipModel implements EmbeddingModel {
         if (cfgPath == null) {
             throw new ModelFormatException(files.dir() + ": a SigLIP checkpoint needs its config.json");
         }
-        JsonNode cfg;
-        try {
-            cfg = new ObjectMapper().readTree(cfgPath.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(cfgPath + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode cfg = ConfigFiles.readObject(cfgPath);
         WeightFile w = WeightFiles.open(files.weights());
         try {
             String type = cfg.path("model_type").asText("");

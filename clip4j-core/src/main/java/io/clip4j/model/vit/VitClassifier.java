@@ -1,8 +1,8 @@
 package io.clip4j.model.vit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.image.PreprocessConfig;
+import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.Model;
 import io.clip4j.model.ModelFiles;
 import io.clip4j.model.ModelPreprocessing;
@@ -22,7 +22,6 @@ import io.clip4j.weights.ModelFormatException;
 import io.clip4j.weights.WeightFile;
 import io.clip4j.weights.WeightFiles;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,12 +137,7 @@ public final class VitClassifier implements Model {
         if (cfgPath == null) {
             throw new ModelFormatException(files.dir() + ": a ViT classifier needs its config.json");
         }
-        JsonNode c;
-        try {
-            c = new ObjectMapper().readTree(cfgPath.toFile());
-        } catch (IOException e) {
-            throw new ModelFormatException(cfgPath + ": cannot read JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        JsonNode c = ConfigFiles.readObject(cfgPath);
         VitConfig cfg;
         if ("vit".equals(c.path("model_type").asText())) {
             cfg = VitConfigs.hf(c, cfgPath);

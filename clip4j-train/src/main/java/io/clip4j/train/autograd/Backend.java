@@ -1,15 +1,14 @@
 package io.clip4j.train.autograd;
 
 import io.clip4j.tensor.Kernels;
-import io.clip4j.tensor.Ops;
 
 /**
  * The kernels a tape's operations run on: the core's fastest ({@link #fast()}), or kernels that
  * accumulate in double precision ({@link #precise()}) for comparisons with float64 references.
  */
-public record Backend(Kernels kernels, Ops ops, TrainKernels train) {
+public record Backend(Kernels kernels, TrainKernels train) {
 
-    private static final Backend FAST = new Backend(Kernels.get(), Ops.get(), TrainKernels.get());
+    private static final Backend FAST = new Backend(Kernels.get(), TrainKernels.get());
 
     /** The core's kernels ({@link Kernels#get()}): what training uses. */
     public static Backend fast() {
@@ -22,7 +21,6 @@ public record Backend(Kernels kernels, Ops ops, TrainKernels train) {
     }
 
     private static final class PreciseHolder {
-        static final Backend PRECISE = new Backend(PreciseKernels.INSTANCE, new Ops(PreciseKernels.INSTANCE),
-                TrainKernels.scalar());
+        static final Backend PRECISE = new Backend(PreciseKernels.INSTANCE, TrainKernels.scalar());
     }
 }

@@ -48,7 +48,7 @@ public final class Convolutions {
         Chunks.forEach(n, 1, (from, to) -> {
             for (int img = from; img < to; img++) {
                 float[] col = Ops.im2col(xd, img * cin * h * w, cin, h, w, kh, kw, stride, pad, outH, outW);
-                tape.backend().kernels().gemmNT(cout, plane, kk, wd, 0, kk, col, 0, kk, y, img * cout * plane, plane);
+                Matmul.gemm(tape.backend(), cout, plane, kk, wd, 0, kk, col, 0, kk, Matmul.Layout.NT, y, img * cout * plane, plane, null, false, false);
                 if (bias != null) {
                     for (int c = 0; c < cout; c++) {
                         float b = bias.data()[c];
@@ -85,14 +85,14 @@ public final class Convolutions {
                     if (dw != null) {
                         float[] col = Ops.im2col(xd, img * cin * h * w, cin, h, w, kh, kw, stride, pad, outH, outW);
                         // dW [cout, kk] += gy [cout, plane] * col [plane, kk]
-                        float[] part = Matmul.nn(tape.backend().ops(), cout, kk, plane, gy, col);
+                        float[] part = Matmul.nn(tape.backend(), cout, kk, plane, gy, col);
                         for (int i = 0; i < part.length; i++) {
                             dw[i] += part[i];
                         }
                     }
                     if (dx != null) {
                         // dCol [plane, kk] = gy^T [plane, cout] * W [cout, kk]
-                        float[] dcol = Matmul.tn(tape.backend().ops(), plane, kk, cout, gy, wd);
+                        float[] dcol = Matmul.tn(tape.backend(), plane, kk, cout, gy, wd);
                         col2imAdd(dcol, dx, img * cin * h * w, cin, h, w, kh, kw, stride, pad, outH, outW);
                     }
                 }

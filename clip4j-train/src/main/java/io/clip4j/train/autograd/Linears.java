@@ -1,7 +1,5 @@
 package io.clip4j.train.autograd;
 
-import io.clip4j.tensor.Ops;
-
 import java.util.Arrays;
 
 /** Affine maps: {@code nn.Linear} ({@code x W^T + b}) and a plain projection {@code x @ P}. */
@@ -30,20 +28,20 @@ public final class Linears {
             throw new IllegalArgumentException("linear: bias " + bias + " does not match weight " + weight);
         }
         int rows = x.size() / in;
-        Ops ops = tape.backend().ops();
-        float[] y = Matmul.nt(ops, rows, out, in, x.data(), weight.data(), bias == null ? null : bias.data());
+        Backend be = tape.backend();
+        float[] y = Matmul.nt(be, rows, out, in, x.data(), weight.data(), bias == null ? null : bias.data());
         Variable result = tape.output(y, withLast(x.shape(), out), x, weight, bias);
         if (result.requiresGrad()) {
             tape.record(result, () -> {
                 float[] g = result.grad();
                 if (weight.requiresGrad()) {
-                    weight.addGrad(Matmul.tn(ops, out, in, rows, g, x.data()));
+                    weight.addGrad(Matmul.weightGradient(be, rows, out, in, g, x.data()));
                 }
                 if (bias != null && bias.requiresGrad()) {
                     bias.addGrad(Matmul.columnSums(g, rows, out));
                 }
                 if (x.requiresGrad()) {
-                    x.addGrad(Matmul.nn(ops, rows, in, out, g, weight.data()));
+                    x.addGrad(Matmul.nn(be, rows, in, out, g, weight.data()));
                 }
             });
         }
@@ -58,17 +56,17 @@ public final class Linears {
             throw new IllegalArgumentException("matmul: input " + x + " does not match " + p + " " + Arrays.toString(p.shape()));
         }
         int rows = x.size() / in;
-        Ops ops = tape.backend().ops();
-        float[] y = Matmul.nn(ops, rows, out, in, x.data(), p.data());
+        Backend be = tape.backend();
+        float[] y = Matmul.nn(be, rows, out, in, x.data(), p.data());
         Variable result = tape.output(y, withLast(x.shape(), out), x, p);
         if (result.requiresGrad()) {
             tape.record(result, () -> {
                 float[] g = result.grad();
                 if (p.requiresGrad()) {
-                    p.addGrad(Matmul.tn(ops, in, out, rows, x.data(), g));
+                    p.addGrad(Matmul.tn(be, in, out, rows, x.data(), g));
                 }
                 if (x.requiresGrad()) {
-                    x.addGrad(Matmul.nt(ops, rows, in, out, g, p.data()));
+                    x.addGrad(Matmul.nt(be, rows, in, out, g, p.data()));
                 }
             });
         }

@@ -1,17 +1,17 @@
 package io.clip4j.train.autograd;
 
-import io.clip4j.tensor.Ops;
+import io.clip4j.tensor.Gemm;
 import io.clip4j.tensor.Parallel;
 
 /**
- * The three matrix products of a linear layer's forward and backward passes, on row-major arrays,
- * all computed by the core's parallel {@link Ops#gemmNT} ("A times B-transposed"):
+ * The matrix products of the forward and backward passes on row-major arrays, through the core's
+ * blocked {@link Gemm} (or, on the {@linkplain Backend#precise() precise} backend, loops that accumulate
+ * in double):
  * <ul>
  *   <li>{@link #nt}: {@code C = A B^T} (forward, weights as PyTorch stores them),</li>
  *   <li>{@link #nn}: {@code C = A B} (input gradient {@code dY W}),</li>
- *   <li>{@link #tn}: {@code C = A^T B} (weight gradient {@code dY^T X}).</li>
+ *   <li>{@link #tn}: {@code C = A^T B} (weight gradient {@code dY^T X}; {@code A} is transposed first).</li>
  * </ul>
- * The other two transpose their operands first (linear cost against the cubic product).
  */
 public final class Matmul {
 
@@ -20,28 +20,92 @@ public final class Matmul {
     private Matmul() {
     }
 
+    /** How {@code B} is stored: {@code [n, k]} ("NT", {@code A B^T}) or {@code [k, n]} ("NN", {@code A B}). */
+    public enum Layout { NT, NN }
+
+    /**
+     * {@code C = [C +] A B^T} or {@code A B} (+ bias) for strided operands:
+     * {@code A[i, p] = a[aOff + i * lda + p]}, {@code B} as {@code layout} says with row stride {@code ldb},
+     * {@code C[i, j] = c[cOff + i * ldc + j]}.
+     *
+     * @param parallel split the product over the compute threads (false inside tasks that are already parallel)
+     */
+    public static void gemm(Backend be, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            Layout layout, float[] c, int cOff, int ldc, float[] bias, boolean accumulate, boolean parallel) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (be.kernels() instanceof PreciseKernels) {
+            preciseGemm(m, n, k, a, aOff, lda, b, bOff, ldb, layout, c, cOff, ldc, bias, accumulate, parallel);
+            return;
+        }
+        Gemm.multiply(be.kernels().gemmKernel(), m, n, k, a, aOff, lda, b, bOff, ldb,
+                layout == Layout.NT ? Gemm.Layout.NT : Gemm.Layout.NN, c, cOff, ldc, bias, null, accumulate, parallel);
+    }
+
+    private static void preciseGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    Layout layout, float[] c, int cOff, int ldc, float[] bias, boolean accumulate,
+                                    boolean parallel) {
+        int tasks = parallel ? Math.min(m, Parallel.threads() * 4) : 1;
+        int per = (m + tasks - 1) / tasks;
+        Parallel.forRange((m + per - 1) / per, t -> {
+            int end = Math.min(m, (t + 1) * per);
+            for (int i = t * per; i < end; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = accumulate ? c[cOff + i * ldc + j] : 0;
+                    if (bias != null) {
+                        s += bias[j];
+                    }
+                    int ai = aOff + i * lda;
+                    if (layout == Layout.NT) {
+                        int bj = bOff + j * ldb;
+                        for (int p = 0; p < k; p++) {
+                            s += (double) a[ai + p] * b[bj + p];
+                        }
+                    } else {
+                        for (int p = 0; p < k; p++) {
+                            s += (double) a[ai + p] * b[bOff + p * ldb + j];
+                        }
+                    }
+                    c[cOff + i * ldc + j] = (float) s;
+                }
+            }
+        });
+    }
+
     /** {@code C[m, n] = A[m, k] B[n, k]^T} into a new array. */
-    public static float[] nt(Ops ops, int m, int n, int k, float[] a, float[] b) {
-        float[] c = new float[Math.multiplyExact(m, n)];
-        ops.gemmNT(m, n, k, a, 0, k, b, 0, k, c, 0, n, null, null);
-        return c;
+    public static float[] nt(Backend be, int m, int n, int k, float[] a, float[] b) {
+        return nt(be, m, n, k, a, b, null);
     }
 
     /** {@code C[m, n] = A[m, k] B[n, k]^T + bias[n]} into a new array. */
-    public static float[] nt(Ops ops, int m, int n, int k, float[] a, float[] b, float[] bias) {
+    public static float[] nt(Backend be, int m, int n, int k, float[] a, float[] b, float[] bias) {
         float[] c = new float[Math.multiplyExact(m, n)];
-        ops.gemmNT(m, n, k, a, 0, k, b, 0, k, c, 0, n, bias, null);
+        gemm(be, m, n, k, a, 0, k, b, 0, k, Layout.NT, c, 0, n, bias, false, true);
         return c;
     }
 
     /** {@code C[m, n] = A[m, k] B[k, n]} into a new array. */
-    public static float[] nn(Ops ops, int m, int n, int k, float[] a, float[] b) {
-        return nt(ops, m, n, k, a, transpose(b, k, n));
+    public static float[] nn(Backend be, int m, int n, int k, float[] a, float[] b) {
+        float[] c = new float[Math.multiplyExact(m, n)];
+        gemm(be, m, n, k, a, 0, k, b, 0, n, Layout.NN, c, 0, n, null, false, true);
+        return c;
     }
 
     /** {@code C[m, n] = A[k, m]^T B[k, n]} into a new array. */
-    public static float[] tn(Ops ops, int m, int n, int k, float[] a, float[] b) {
-        return nt(ops, m, n, k, transpose(a, k, m), transpose(b, k, n));
+    public static float[] tn(Backend be, int m, int n, int k, float[] a, float[] b) {
+        return nn(be, m, n, k, transpose(a, k, m), b);
+    }
+
+    /**
+     * The weight gradient of a linear layer, {@code dW[out, in] = dY[rows, out]^T X[rows, in]}, transposing
+     * whichever of {@code dY} and {@code X} is narrower (then, if it was {@code X}, the small result).
+     */
+    public static float[] weightGradient(Backend be, int rows, int out, int in, float[] dy, float[] x) {
+        if (out <= in) {
+            return tn(be, out, in, rows, dy, x);
+        }
+        return transpose(tn(be, in, out, rows, x, dy), in, out);
     }
 
     /** {@code [rows, cols]} into a new {@code [cols, rows]} array, in cache-sized tiles, in parallel. */

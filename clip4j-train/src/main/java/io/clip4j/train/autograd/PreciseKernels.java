@@ -21,6 +21,12 @@ final class PreciseKernels implements Kernels {
         return "precise";
     }
 
+    /** Not used by the training code, whose products on this backend go through {@link Matmul}'s double loops. */
+    @Override
+    public GemmKernel gemmKernel() {
+        return Kernels.scalar().gemmKernel();
+    }
+
     @Override
     public GemmKernel gemmKernel() {
         return PreciseGemm.INSTANCE;

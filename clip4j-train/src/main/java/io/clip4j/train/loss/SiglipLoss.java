@@ -84,13 +84,13 @@ public final class SiglipLoss {
                         }
                     }
                     if (dImg != null) {
-                        float[] part = Matmul.nn(tape.backend().ops(), rows, e, n, d, txt);
+                        float[] part = Matmul.nn(tape.backend(), rows, e, n, d, txt);
                         for (int i = 0; i < part.length; i++) {
                             dImg[r0 * e + i] = (float) (part[i] * scale);
                         }
                     }
                     if (dTxt != null) {
-                        float[] part = Matmul.tn(tape.backend().ops(), n, e, rows, d, java.util.Arrays.copyOfRange(img, r0 * e, (r0 + rows) * e));
+                        float[] part = Matmul.tn(tape.backend(), n, e, rows, d, java.util.Arrays.copyOfRange(img, r0 * e, (r0 + rows) * e));
                         for (int i = 0; i < part.length; i++) {
                             dTxt[i] += (float) (part[i] * scale);
                         }

@@ -1,6 +1,7 @@
 package io.clip4j.train.model;
 
 import io.clip4j.model.TokenBatch;
+import io.clip4j.train.autograd.Indexing;
 import io.clip4j.train.autograd.Norms;
 import io.clip4j.train.autograd.Tape;
 import io.clip4j.train.autograd.Variable;
@@ -91,9 +92,65 @@ public final class ContrastiveModel {
         return Norms.l2Normalize(tape, visual.forward(tape, pixels, batch));
     }
 
-    /** L2-normalised text embeddings {@code [batch, embed]}. */
+    /**
+     * L2-normalised text embeddings {@code [batch, embed]}. A text that occurs several times in the batch
+     * (captions built from templates repeat) goes through the tower once; its rows are then copied, and
+     * their gradients summed, exactly as if each copy had been computed.
+     */
     public Variable encodeTexts(Tape tape, TokenBatch tokens) {
-        return Norms.l2Normalize(tape, text.forward(tape, tokens));
+        int batch = tokens.batch();
+        int len = tokens.length();
+        java.util.Map<TextKey, Integer> first = new java.util.HashMap<>();
+        int[] index = new int[batch];
+        java.util.List<Integer> unique = new java.util.ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            TextKey key = new TextKey(tokens, b);
+            Integer u = first.get(key);
+            if (u == null) {
+                u = unique.size();
+                first.put(key, u);
+                unique.add(b);
+            }
+            index[b] = u;
+        }
+        if (unique.size() == batch) {
+            return Norms.l2Normalize(tape, text.forward(tape, tokens));
+        }
+        long[] ids = new long[unique.size() * len];
+        long[] mask = tokens.attentionMask() == null ? null : new long[ids.length];
+        for (int u = 0; u < unique.size(); u++) {
+            System.arraycopy(tokens.ids(), unique.get(u) * len, ids, u * len, len);
+            if (mask != null) {
+                System.arraycopy(tokens.attentionMask(), unique.get(u) * len, mask, u * len, len);
+            }
+        }
+        Variable emb = Norms.l2Normalize(tape, text.forward(tape, new TokenBatch(ids, mask, unique.size(), len)));
+        return Indexing.selectRows(tape, emb, index);
+    }
+
+    /** One text of a token batch (ids and mask) as a hash key. */
+    private record TextKey(TokenBatch tokens, int row) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof TextKey k)) {
+                return false;
+            }
+            int len = tokens.length();
+            return java.util.Arrays.equals(tokens.ids(), row * len, (row + 1) * len, k.tokens.ids(), k.row * len,
+                    (k.row + 1) * len)
+                    && (tokens.attentionMask() == null || java.util.Arrays.equals(tokens.attentionMask(), row * len,
+                    (row + 1) * len, k.tokens.attentionMask(), k.row * len, (k.row + 1) * len));
+        }
+
+        @Override
+        public int hashCode() {
+            int len = tokens.length();
+            int h = 1;
+            for (int i = row * len; i < (row + 1) * len; i++) {
+                h = 31 * h + Long.hashCode(tokens.ids()[i]);
+            }
+            return h;
+        }
     }
 
     /**

@@ -85,7 +85,7 @@ final class Init {
         } else if (p.rank() == 1 && n.endsWith(".weight")) {
             // norm gains; CLIP zero-initialises the last BatchNorm of each bottleneck
             Arrays.fill(v, n.endsWith(".bn3.weight") && n.contains(".layer") ? 0f : 1f);
-        } else if (p.rank() == 1 && n.endsWith(".bias")) {
+        } else if (p.rank() == 1 && (n.endsWith(".bias") || n.endsWith("in_proj_bias"))) {
             Arrays.fill(v, 0f);
         } else {
             throw new IllegalStateException("no initialisation rule for " + p);

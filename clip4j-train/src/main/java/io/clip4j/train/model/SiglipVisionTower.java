@@ -12,6 +12,7 @@ import io.clip4j.train.nn.Mlp;
 import io.clip4j.train.nn.MultiheadAttention;
 import io.clip4j.train.nn.ParameterStore;
 import io.clip4j.train.nn.ResidualAttentionBlock;
+import io.clip4j.train.nn.Sequences;
 import io.clip4j.train.nn.Transformer;
 
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public final class SiglipVisionTower implements ImageTower {
         Variable x = Variable.constant(Convolutions.patches(pixels, batch, 3, cfg.imageSize(), p), batch * len, 3 * p * p);
         x = Linears.linear(tape, x, patchWeight.view(tape, w, 3 * p * p), patchBias);
         x = Elementwise.addRepeated(tape, x, positionEmbedding);
-        x = transformer.forward(tape, x, batch, len, false, null);
+        x = transformer.forward(tape, x, Sequences.uniform(batch, len), false, null);
         x = postLayernorm.forward(tape, x);
         Variable pooled = headAttention.crossAttention(tape, probe.view(tape, 1, w), 1, true, x, len, batch);
         return Elementwise.add(tape, pooled, headMlp.forward(tape, headLayernorm.forward(tape, pooled)));

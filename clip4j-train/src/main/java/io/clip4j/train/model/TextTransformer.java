@@ -11,6 +11,7 @@ import io.clip4j.train.nn.Linear;
 import io.clip4j.train.nn.ParameterStore;
 import io.clip4j.train.nn.Projection;
 import io.clip4j.train.nn.ResidualAttentionBlock;
+import io.clip4j.train.nn.Sequences;
 import io.clip4j.train.nn.Transformer;
 
 import java.util.ArrayList;
@@ -123,12 +124,22 @@ public final class TextTransformer implements TextTower {
         int batch = tokens.batch();
         int len = tokens.length();
         long[] ids = tokens.ids();
-        int w = cfg.width();
         if (len > cfg.contextLength()) {
             throw new IllegalArgumentException("input_ids has " + len + " positions, the model's context is "
                     + cfg.contextLength());
         }
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at [" + i / len + ", " + i % len
+                        + "] is outside the vocabulary [0, " + cfg.vocabSize() + ")");
+            }
+        }
         int[] pooled = poolingIndices(ids, batch, len);
+        boolean[][] keyValid = keyValid(tokens);
+        if (cfg.causal() && keyValid == null) {
+            return forwardPacked(tape, ids, batch, len, pooled);
+        }
+        // Equal-length rows: the causal tower still stops after the last pooled position of the batch.
         int eff = len;
         if (cfg.causal()) {
             eff = 0;
@@ -136,36 +147,87 @@ public final class TextTransformer implements TextTower {
                 eff = Math.max(eff, p + 1);
             }
         }
+        int w = cfg.width();
         int[] flat = new int[batch * eff];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < eff; t++) {
-                long id = ids[b * len + t];
-                if (id < 0 || id >= cfg.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " at [" + b + ", " + t
-                            + "] is outside the vocabulary [0, " + cfg.vocabSize() + ")");
-                }
-                flat[b * eff + t] = (int) id;
+                flat[b * eff + t] = (int) ids[b * len + t];
             }
         }
         Variable x = Indexing.embedding(tape, tokenEmbedding, flat);
         Variable pos = eff == cfg.contextLength() ? positionalEmbedding : Indexing.slice(tape, positionalEmbedding, 0, eff, w);
         x = Elementwise.addRepeated(tape, x, pos);
-        boolean[][] keyValid = null;
-        long[] mask = tokens.attentionMask();
-        if (mask != null && cfg.usePaddingMask()) {
-            keyValid = new boolean[batch][eff];
+        boolean[][] valid = null;
+        if (keyValid != null) {
+            valid = new boolean[batch][];
             for (int b = 0; b < batch; b++) {
-                for (int t = 0; t < eff; t++) {
-                    keyValid[b][t] = mask[b * len + t] != 0;
-                }
+                valid[b] = java.util.Arrays.copyOf(keyValid[b], eff);
             }
         }
-        x = transformer.forward(tape, x, batch, eff, cfg.causal(), keyValid);
+        x = transformer.forward(tape, x, Sequences.uniform(batch, eff), cfg.causal(), valid);
         int[] rows = new int[batch];
         for (int b = 0; b < batch; b++) {
             rows[b] = b * eff + pooled[b];
         }
-        Variable feats = lnFinal.forward(tape, Indexing.selectRows(tape, x, rows));
+        return head(tape, Indexing.selectRows(tape, x, rows));
+    }
+
+    /**
+     * The causal tower on packed rows: each text only up to its own pooled position (the positions after
+     * it cannot influence it), one text after another, so no padding is computed at all.
+     */
+    private Variable forwardPacked(Tape tape, long[] ids, int batch, int len, int[] pooled) {
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = pooled[b] + 1;
+        }
+        Sequences seq = Sequences.packed(lengths);
+        int[] flat = new int[seq.rows()];
+        int[] positions = new int[seq.rows()];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < lengths[b]; t++) {
+                flat[seq.starts()[b] + t] = (int) ids[b * len + t];
+                positions[seq.starts()[b] + t] = t;
+            }
+        }
+        Variable x = Elementwise.add(tape, Indexing.embedding(tape, tokenEmbedding, flat),
+                Indexing.embedding(tape, positionalEmbedding, positions));
+        x = transformer.forward(tape, x, seq, true, null);
+        int[] rows = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            rows[b] = seq.starts()[b] + lengths[b] - 1;
+        }
+        return head(tape, Indexing.selectRows(tape, x, rows));
+    }
+
+    /**
+     * Per text, the keys its queries may attend, when the tower uses the attention mask and the mask hides
+     * a position at or before the pooled token; null when nothing needs masking (causal attention already
+     * hides everything after the pooled token).
+     */
+    private boolean[][] keyValid(TokenBatch tokens) {
+        long[] mask = tokens.attentionMask();
+        if (mask == null || !cfg.usePaddingMask()) {
+            return null;
+        }
+        int batch = tokens.batch();
+        int len = tokens.length();
+        int[] pooled = poolingIndices(tokens.ids(), batch, len);
+        boolean needed = false;
+        boolean[][] valid = new boolean[batch][len];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < len; t++) {
+                valid[b][t] = mask[b * len + t] != 0;
+                if (!valid[b][t] && (t <= pooled[b] || !cfg.causal())) {
+                    needed = true;
+                }
+            }
+        }
+        return needed ? valid : null;
+    }
+
+    private Variable head(Tape tape, Variable pooledRows) {
+        Variable feats = lnFinal.forward(tape, pooledRows);
         return openAiProj != null ? openAiProj.forward(tape, feats) : hfProj.forward(tape, feats);
     }
 }

@@ -12,6 +12,7 @@ import io.clip4j.train.nn.Linear;
 import io.clip4j.train.nn.ParameterStore;
 import io.clip4j.train.nn.Projection;
 import io.clip4j.train.nn.ResidualAttentionBlock;
+import io.clip4j.train.nn.Sequences;
 import io.clip4j.train.nn.Transformer;
 
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ public final class VisionTransformer implements ImageTower {
         x = Indexing.prependTokens(tape, classEmbedding, x, batch);
         x = Elementwise.addRepeated(tape, x, positionalEmbedding);
         x = lnPre.forward(tape, x);
-        x = transformer.forward(tape, x, batch, len, false, null);
+        x = transformer.forward(tape, x, Sequences.uniform(batch, len), false, null);
         int[] cls = new int[batch];
         for (int b = 0; b < batch; b++) {
             cls[b] = b * len;

@@ -56,26 +56,37 @@ public final class MultiheadAttention {
     }
 
     /**
-     * Self-attention over {@code x [batch * len, D]}.
+     * Self-attention over {@code x [rows, D]} whose rows form the sequences {@code seq}.
      *
-     * @param keyValid per batch item, the keys that may be attended (padding mask), or null
+     * @param keyValid per sequence, the keys that may be attended (padding mask; equal-length sequences
+     *                 only), or null
      */
-    public Variable selfAttention(Tape tape, Variable x, int batch, int len, boolean causal, boolean[][] keyValid) {
+    public Variable selfAttention(Tape tape, Variable x, Sequences seq, boolean causal, boolean[][] keyValid) {
         int hd = dim / heads;
-        Variable ctx;
+        Heads qh;
+        Heads kh;
+        Heads vh;
         if (inProjWeight != null) {
             Variable qkv = Linears.linear(tape, x, inProjWeight, keyBiasFrozen(tape, inProjBias));
             int d3 = 3 * dim;
-            ctx = Attention.attention(tape, batch, heads, len, len, hd,
-                    new Heads(qkv, 0, len * d3, d3), new Heads(qkv, dim, len * d3, d3), new Heads(qkv, 2 * dim, len * d3, d3),
-                    causal, keyValid);
+            int bs = seq.len() * d3;
+            qh = new Heads(qkv, 0, bs, d3);
+            kh = new Heads(qkv, dim, bs, d3);
+            vh = new Heads(qkv, 2 * dim, bs, d3);
         } else {
-            Variable qx = q.forward(tape, x);
-            Variable kx = keys(tape, x);
-            Variable vx = v.forward(tape, x);
-            ctx = Attention.attention(tape, batch, heads, len, len, hd,
-                    new Heads(qx, 0, len * dim, dim), new Heads(kx, 0, len * dim, dim), new Heads(vx, 0, len * dim, dim),
-                    causal, keyValid);
+            int bs = seq.len() * dim;
+            qh = new Heads(q.forward(tape, x), 0, bs, dim);
+            kh = new Heads(keys(tape, x), 0, bs, dim);
+            vh = new Heads(v.forward(tape, x), 0, bs, dim);
+        }
+        Variable ctx;
+        if (seq.isPacked()) {
+            if (keyValid != null) {
+                throw new IllegalArgumentException("packed sequences have no padding to mask");
+            }
+            ctx = Attention.packed(tape, seq.starts(), seq.lengths(), heads, hd, qh, kh, vh, causal);
+        } else {
+            ctx = Attention.attention(tape, seq.batch(), heads, seq.len(), seq.len(), hd, qh, kh, vh, causal, keyValid);
         }
         return out.forward(tape, ctx);
     }

@@ -40,9 +40,9 @@ public final class ResidualAttentionBlock {
                         new Linear(ps, p + ".mlp.fc2", mlpWidth, width, true), act));
     }
 
-    /** Runs the block on {@code x [batch * len, width]}. */
-    public Variable forward(Tape tape, Variable x, int batch, int len, boolean causal, boolean[][] keyValid) {
-        Variable a = attn.selfAttention(tape, ln1.forward(tape, x), batch, len, causal, keyValid);
+    /** Runs the block on {@code x [rows, width]} whose rows form the sequences {@code seq}. */
+    public Variable forward(Tape tape, Variable x, Sequences seq, boolean causal, boolean[][] keyValid) {
+        Variable a = attn.selfAttention(tape, ln1.forward(tape, x), seq, causal, keyValid);
         x = Elementwise.add(tape, x, a);
         return Elementwise.add(tape, x, mlp.forward(tape, ln2.forward(tape, x)));
     }

@@ -23,12 +23,12 @@ public final class Transformer {
         this.recompute = recompute;
     }
 
-    public Variable forward(Tape tape, Variable x, int batch, int len, boolean causal, boolean[][] keyValid) {
+    public Variable forward(Tape tape, Variable x, Sequences seq, boolean causal, boolean[][] keyValid) {
         for (ResidualAttentionBlock b : blocks) {
             if (recompute && tape.enabled()) {
-                x = tape.checkpoint(x, (t, in) -> b.forward(t, in, batch, len, causal, keyValid));
+                x = tape.checkpoint(x, (t, in) -> b.forward(t, in, seq, causal, keyValid));
             } else {
-                x = b.forward(tape, x, batch, len, causal, keyValid);
+                x = b.forward(tape, x, seq, causal, keyValid);
             }
         }
         return x;

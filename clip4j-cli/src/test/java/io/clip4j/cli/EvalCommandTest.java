@@ -1,0 +1,71 @@
+package io.clip4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code clip4j eval}: output formats, the default model, bad arguments. */
+class EvalCommandTest {
+
+    /** Runs the CLI and returns exit code, stdout and stderr. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void zeroShotJsonOnAnyClipCheckpoint() throws Exception {
+        Path model = TrainStepCommandTest.fixture("clip-vit-openai-tiny");
+        Run r = run("eval", "zero-shot", "--model", model.toString(), "--limit", "40", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        double acc = j.get("accuracy").asDouble();
+        assertTrue(acc >= 0 && acc <= 1, r.out());
+        assertEquals(40, j.get("total").asInt());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        Path model = TrainStepCommandTest.fixture("clip-vit-openai-tiny");
+        assertEquals(2, run("eval", "zero-shot", "--model", model.toString(), "--dataset", "cifar10").code());
+        assertEquals(2, run("eval", "zero-shot", "--model", model.toString(), "--split", "val").code());
+        Run r = run("eval", "zero-shot", "--model", TrainStepCommandTest.fixture("vit-hf-tiny").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("classifier"), r.err());
+    }
+
+    @Test
+    void theDefaultModelIsUsedWithANoticeAndReachesItsAccuracy() throws Exception {
+        Path repo = Path.of("..").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(repo.resolve("models/default/model.safetensors")),
+                "models/default not present");
+        Run r = run("eval", "zero-shot", "--limit", "1000", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("Fashion-MNIST demo"), r.err());
+        double acc = Json.MAPPER.readTree(r.out()).get("accuracy").asDouble();
+        assertTrue(acc > 0.85, "default model zero-shot accuracy on 1000 test images: " + acc);
+    }
+}
