@@ -21,12 +21,7 @@ final class PreciseKernels implements Kernels {
         return "precise";
     }
 
-    /** Not used by the training code, whose products on this backend go through {@link Matmul}'s double loops. */
-    @Override
-    public GemmKernel gemmKernel() {
-        return Kernels.scalar().gemmKernel();
-    }
-
+    /** The packed-GEMM tile with double accumulation, for any core product that runs on this backend. */
     @Override
     public GemmKernel gemmKernel() {
         return PreciseGemm.INSTANCE;
