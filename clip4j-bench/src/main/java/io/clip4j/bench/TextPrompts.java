@@ -17,7 +17,8 @@ import java.util.Locale;
  * The CLIP text tower on real prompts (the 80 ImageNet templates x the first 10 classes, tokenized with the
  * bundled BPE) in batches of 32: computing only up to the longest end-of-text token of each batch
  * against the full 77-token context, interleaved round by round, with the largest difference between
- * the two outputs (they must agree).
+ * the two outputs (they must agree). The last line is JSON, with the sum of all output features, the
+ * checksum {@code benchmarks/torch_text_bench.py} prints for PyTorch.
  *
  * <p>{@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp
  * clip4j-bench/target/benchmarks.jar io.clip4j.bench.TextPrompts MODEL_DIR PROMPTS.json [rounds]}
@@ -45,11 +46,13 @@ public final class TextPrompts {
             TextTransformer cut = m.text();
             TextTransformer full = cut.withTruncateAfterEot(false);
             double maxDiff = 0;
+            double checksum = 0;
             List<Double> tCut = new ArrayList<>();
             List<Double> tFull = new ArrayList<>();
             for (int round = -1; round < rounds; round++) { // one warm-up round
                 double sCut = 0;
                 double sFull = 0;
+                checksum = 0;
                 for (int b0 = 0; b0 < rows.size(); b0 += batch) {
                     int n = Math.min(batch, rows.size() - b0);
                     long[] ids = new long[n * ctx];
@@ -65,6 +68,7 @@ public final class TextPrompts {
                     sFull += (t2 - t1) / 1e9;
                     for (int i = 0; i < a.length; i++) {
                         maxDiff = Math.max(maxDiff, Math.abs(a[i] - f[i]));
+                        checksum += a[i];
                     }
                 }
                 if (round >= 0) {
@@ -77,6 +81,11 @@ public final class TextPrompts {
             System.out.printf(Locale.ROOT, "%d prompts, batch %d: only up to the last EOT %.1f texts/s, full context "
                             + "%.1f texts/s, ratio %.2f, max |difference| %.3g%n", rows.size(), batch, cutRate, fullRate,
                     cutRate / fullRate, maxDiff);
+            // The same sum benchmarks/torch_text_bench.py prints: equal sums, equal features.
+            System.out.printf(Locale.ROOT, "{\"runtime\": \"clip4j\", \"kernels\": \"%s\", \"prompts\": %d, "
+                            + "\"batch\": %d, \"cut_texts_per_s\": %.3f, \"full_texts_per_s\": %.3f, "
+                            + "\"max_diff\": %.3g, \"checksum\": %s}%n", m.ops().kernels().name(), rows.size(), batch,
+                    cutRate, fullRate, maxDiff, checksum);
         }
     }
 

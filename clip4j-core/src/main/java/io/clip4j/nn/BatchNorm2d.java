@@ -45,4 +45,14 @@ public final class BatchNorm2d {
     public int channels() {
         return scale.length;
     }
+
+    /** The folded per-channel factor {@code weight / sqrt(running_var + eps)} (a copy). */
+    public float[] scale() {
+        return scale.clone();
+    }
+
+    /** The folded per-channel offset {@code bias - running_mean * scale} (a copy). */
+    public float[] shift() {
+        return shift.clone();
+    }
 }

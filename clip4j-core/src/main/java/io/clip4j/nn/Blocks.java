@@ -36,9 +36,9 @@ public final class Blocks {
         WeightSource attn = ws.pp("attn");
         return new ResidualAttentionBlock(
                 LayerNorm.load(ws.pp("norm1"), width, eps),
-                new MultiHeadAttention(attn.get("qkv.weight", 3 * width, width),
-                        qkvBias ? attn.get("qkv.bias", 3 * width) : null,
-                        Linear.load(attn.pp("proj"), width, width, true), width, heads, false),
+                new MultiHeadAttention(new Linear(attn.getPacked("qkv.weight", 3 * width, width),
+                        qkvBias ? attn.get("qkv.bias", 3 * width) : null),
+                        Linear.load(attn.pp("proj"), width, width, true), heads),
                 LayerNorm.load(ws.pp("norm2"), width, eps),
                 new Mlp(Linear.load(ws.pp("mlp").pp("fc1"), width, mlpWidth, true),
                         Linear.load(ws.pp("mlp").pp("fc2"), mlpWidth, width, true), act),

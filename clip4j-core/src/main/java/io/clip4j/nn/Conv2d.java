@@ -56,4 +56,12 @@ public final class Conv2d {
     public float[] bias() {
         return bias;
     }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
 }

@@ -61,8 +61,8 @@ public final class Linear {
     }
 
     /**
-     * {@code y = [y +] act(x W^T + b)} for {@code rows} rows, into a caller's buffer (an activation
-     * cannot be combined with {@code accumulate}).
+     * {@code y = act([y +] x W^T + b)} for {@code rows} rows, into a caller's buffer (with
+     * {@code accumulate}, the activation applies to the sum).
      */
     public void forwardInto(Ops ops, float[] x, int rows, Activation act, float[] y, boolean accumulate) {
         ops.linearInto(x, 0, rows, weight, bias, act, y, 0, accumulate);

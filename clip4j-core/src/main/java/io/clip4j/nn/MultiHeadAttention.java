@@ -46,19 +46,39 @@ public final class MultiHeadAttention {
         }
     }
 
+    /** Self-attention over an already packed {@code [3D, D]} input projection. */
+    public MultiHeadAttention(Linear inProj, Linear outProj, int heads) {
+        int dim = outProj.out();
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
+        }
+        if (inProj.in() != dim || inProj.out() != 3 * dim) {
+            throw new IllegalArgumentException("in_proj of width " + dim + " needs [" + 3 * dim + ", " + dim
+                    + "] weights, got [" + inProj.out() + ", " + inProj.in() + "]");
+        }
+        this.inProj = inProj;
+        this.qProj = null;
+        this.kvProj = null;
+        this.outProj = outProj;
+        this.dim = dim;
+        this.heads = heads;
+    }
+
     /** OpenAI / torch layout: {@code in_proj_weight}, {@code in_proj_bias}, {@code out_proj.{weight,bias}}. */
     public static MultiHeadAttention loadPacked(WeightSource ws, int dim, int heads, boolean forPooling) {
+        Linear out = Linear.load(ws.pp("out_proj"), dim, dim, true);
+        if (!forPooling) {
+            // Packed straight from the checkpoint (no row-major copy to collect).
+            Linear in = new Linear(ws.getPacked("in_proj_weight", 3 * dim, dim), ws.get("in_proj_bias", 3 * dim));
+            return new MultiHeadAttention(in, out, heads);
+        }
         return new MultiHeadAttention(ws.get("in_proj_weight", 3 * dim, dim), ws.get("in_proj_bias", 3 * dim),
-                Linear.load(ws.pp("out_proj"), dim, dim, true), dim, heads, forPooling);
+                out, dim, heads, true);
     }
 
     /** Packs separate projections (HF {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code out_proj}). */
     public static MultiHeadAttention loadSeparate(WeightSource q, WeightSource k, WeightSource v, WeightSource out,
                                                   int dim, int heads, boolean bias, boolean forPooling) {
-        float[] w = new float[3 * dim * dim];
-        System.arraycopy(q.get("weight", dim, dim), 0, w, 0, dim * dim);
-        System.arraycopy(k.get("weight", dim, dim), 0, w, dim * dim, dim * dim);
-        System.arraycopy(v.get("weight", dim, dim), 0, w, 2 * dim * dim, dim * dim);
         float[] b = null;
         if (bias) {
             b = new float[3 * dim];
@@ -66,6 +86,15 @@ public final class MultiHeadAttention {
             System.arraycopy(k.get("bias", dim), 0, b, dim, dim);
             System.arraycopy(v.get("bias", dim), 0, b, 2 * dim, dim);
         }
+        if (!forPooling) {
+            // One packed [3D, D] projection straight from the three checkpoint tensors.
+            PackedMatrix w = WeightSource.getStackedPacked("weight", dim, dim, q, k, v);
+            return new MultiHeadAttention(new Linear(w, b), Linear.load(out, dim, dim, true), heads);
+        }
+        float[] w = new float[3 * dim * dim];
+        System.arraycopy(q.get("weight", dim, dim), 0, w, 0, dim * dim);
+        System.arraycopy(k.get("weight", dim, dim), 0, w, dim * dim, dim * dim);
+        System.arraycopy(v.get("weight", dim, dim), 0, w, 2 * dim * dim, dim * dim);
         return new MultiHeadAttention(w, b, Linear.load(out, dim, dim, true), dim, heads, forPooling);
     }
 

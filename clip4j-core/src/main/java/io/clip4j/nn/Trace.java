@@ -18,10 +18,17 @@ public interface Trace {
         return this != NONE;
     }
 
-    /** Records a copy of {@code values} if enabled. */
+    /**
+     * Records a copy of the first {@code product(shape)} values if enabled ({@code values} may be a
+     * longer workspace buffer).
+     */
     static void emit(Trace t, String name, float[] values, int... shape) {
         if (t.enabled()) {
-            t.record(name, values.clone(), shape);
+            long n = 1;
+            for (int s : shape) {
+                n *= s;
+            }
+            t.record(name, java.util.Arrays.copyOf(values, Math.toIntExact(n)), shape);
         }
     }
 }

@@ -21,7 +21,12 @@ public final class Transformer {
      */
     public void forward(Ops ops, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
                         Trace trace, String tracePrefix) {
-        Workspace ws = new Workspace();
+        forward(ops, new Workspace(), x, batch, len, causal, keyValid, trace, tracePrefix);
+    }
+
+    /** As {@link #forward(Ops, float[], int, int, boolean, boolean[][], Trace, String)}, with scratch from {@code ws}. */
+    public void forward(Ops ops, Workspace ws, float[] x, int batch, int len, boolean causal, boolean[][] keyValid,
+                        Trace trace, String tracePrefix) {
         for (int i = 0; i < blocks.size(); i++) {
             blocks.get(i).forward(ops, ws, x, batch, len, causal, keyValid, trace,
                     tracePrefix == null ? null : tracePrefix + "." + i);

@@ -114,6 +114,42 @@ public final class WeightSource {
     }
 
     /**
+     * Reads {@code name [rows, cols]} under each of {@code sources} (e.g. the separate query, key and value
+     * projections) stacked into one {@code [sources.length * rows, cols]} matrix packed for the GEMM
+     * kernels. When all are F32 in one file they are packed straight from the mapped bytes, with no
+     * row-major copy of the whole in between.
+     */
+    public static PackedMatrix getStackedPacked(String name, int rows, int cols, WeightSource... sources) {
+        boolean mapped = true;
+        for (WeightSource src : sources) {
+            TensorInfo info = src.file.info(src.key(name));
+            mapped &= info != null && info.dtype() == DType.F32 && src.file == sources[0].file;
+        }
+        if (!mapped) {
+            float[] w = new float[Math.multiplyExact(sources.length * rows, cols)];
+            for (int i = 0; i < sources.length; i++) {
+                System.arraycopy(sources[i].get(name, rows, cols), 0, w, i * rows * cols, rows * cols);
+            }
+            return PackedMatrix.ofRows(w, 0, sources.length * rows, cols);
+        }
+        MemorySegment[] parts = new MemorySegment[sources.length];
+        int[] counts = new int[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            WeightSource src = sources[i];
+            String key = src.key(name);
+            src.checkShape(src.file.info(key), new int[]{rows, cols});
+            src.used.add(key);
+            parts[i] = src.file.bytes(key);
+            counts[i] = rows;
+        }
+        PackedMatrix p = PackedMatrix.ofStackedRows(parts, counts, cols);
+        for (WeightSource src : sources) {
+            src.releaseMapping(src.key(name));
+        }
+        return p;
+    }
+
+    /**
      * Once a tensor has been converted to a Java array, the pages of the mapped file it came from are
      * handed back to the page cache: they would otherwise count a second time in the process's resident
      * memory for as long as the file stays open (towers are built lazily, so it stays open).

@@ -1,7 +1,7 @@
 package io.clip4j.tensor;
 
 /**
- * Blocked, multi-threaded single-precision matrix product {@code C [m, n] = [C +] act(A B^T + bias)} over
+ * Blocked, multi-threaded single-precision matrix product {@code C [m, n] = act([C +] A B^T + bias)} over
  * a {@link GemmKernel}, with {@code A [m, k]} row-major and {@code B [n, k]} either pre-packed
  * ({@link PackedMatrix}, the weights) or any strided matrix packed here block by block.
  *
@@ -35,7 +35,10 @@ public final class Gemm {
         NN
     }
 
-    /** {@code C = [C +] act(A W^T + bias)} with a pre-packed {@code W [n, k]}. */
+    /**
+     * {@code C = act([C +] A W^T + bias)} with a pre-packed {@code W [n, k]}: with {@code accumulate} the
+     * activation applies to the sum (a residual block's {@code relu(x + branch)}).
+     */
     public static void multiply(GemmKernel kern, int m, float[] a, int aOff, int lda, PackedMatrix w,
                                 float[] c, int cOff, int ldc, float[] bias, Activation act, boolean accumulate,
                                 boolean parallel) {
@@ -60,7 +63,7 @@ public final class Gemm {
         run(kern, m, w.n(), w.k(), a, aOff, lda, null, 0, 0, null, w, c, cOff, ldc, bias, act, accumulate, parallel);
     }
 
-    /** {@code C = [C +] act(A B + bias)} with {@code B} stored as {@code layout} says. */
+    /** {@code C = act([C +] A B + bias)} with {@code B} stored as {@code layout} says. */
     public static void multiply(GemmKernel kern, int m, int n, int k, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb, Layout layout,
                                 float[] c, int cOff, int ldc, float[] bias, Activation act, boolean accumulate,
@@ -82,9 +85,6 @@ public final class Gemm {
                              float[] bias, Activation act, boolean accumulate, boolean parallel) {
         if (m <= 0 || n <= 0) {
             return;
-        }
-        if (accumulate && act != null) {
-            throw new IllegalArgumentException("an activation cannot be fused with accumulation into C");
         }
         int threads = parallel && (long) m * n * k >= SERIAL_WORK ? Parallel.threads() : 1;
         int blocks = threads == 1 ? 1 : 2 * threads;
@@ -144,9 +144,6 @@ public final class Gemm {
                 }
             }
             return;
-        }
-        if (accumulate && act != null) {
-            throw new IllegalArgumentException("an activation cannot be fused with accumulation into C");
         }
         int nr = packed != null ? packed.nr() : kern.nr();
         int mr = kern.mr();

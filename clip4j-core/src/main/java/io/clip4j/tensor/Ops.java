@@ -44,10 +44,10 @@ public final class Ops {
     }
 
     /**
-     * {@code y[yOff..] = [y +] act(x W^T + bias)} for {@code rows} contiguous rows of {@code x} (from
+     * {@code y[yOff..] = act([y +] x W^T + bias)} for {@code rows} contiguous rows of {@code x} (from
      * {@code xOff}, width {@code W.k()}) into contiguous rows of {@code y} (width {@code W.n()}).
-     * With {@code accumulate} the product is added to {@code y} (a residual connection), which
-     * excludes an activation.
+     * With {@code accumulate} the product is added to {@code y} (a residual connection) before the
+     * activation.
      */
     public void linearInto(float[] x, int xOff, int rows, PackedMatrix w, float[] bias, Activation act,
                            float[] y, int yOff, boolean accumulate) {
@@ -166,8 +166,15 @@ public final class Ops {
      */
     public static float[] im2col(float[] x, int xOff, int channels, int height, int width, int kh, int kw,
                                  int stride, int pad, int outH, int outW) {
+        float[] col = new float[Math.multiplyExact(outH * outW, channels * kh * kw)];
+        im2col(x, xOff, channels, height, width, kh, kw, stride, pad, outH, outW, col);
+        return col;
+    }
+
+    /** As {@link #im2col(float[], int, int, int, int, int, int, int, int, int, int)}, into {@code col} (every value written). */
+    public static void im2col(float[] x, int xOff, int channels, int height, int width, int kh, int kw,
+                              int stride, int pad, int outH, int outW, float[] col) {
         int kk = channels * kh * kw;
-        float[] col = new float[Math.multiplyExact(outH * outW, kk)];
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
                 int base = (oy * outW + ox) * kk;
@@ -177,6 +184,7 @@ public final class Ops {
                     for (int ky = 0; ky < kh; ky++) {
                         int iy = oy * stride - pad + ky;
                         if (iy < 0 || iy >= height) {
+                            java.util.Arrays.fill(col, idx, idx + kw, 0f);
                             idx += kw;
                             continue;
                         }
@@ -189,7 +197,6 @@ public final class Ops {
                 }
             }
         }
-        return col;
     }
 
     /**

@@ -46,20 +46,10 @@ public final class PackedMatrix {
     /** Packs {@code w [n, k]} row-major with panels of {@code nr} columns. */
     public static PackedMatrix ofRows(float[] w, int off, int n, int k, int nr) {
         checkSizes(w.length - (long) off, n, k, nr);
-        int panels = (n + nr - 1) / nr;
-        float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
-        for (int r0 = 0; r0 < n; ) { // groups of rows: each step of k writes one contiguous run
-            int g = Math.min(16, Math.min(n, (r0 / nr + 1) * nr) - r0);
-            int base = (r0 / nr) * k * nr + r0 % nr;
-            int src = off + r0 * k;
-            for (int kk = 0; kk < k; kk++) {
-                int dst = base + kk * nr;
-                for (int j = 0; j < g; j++) {
-                    d[dst + j] = w[src + j * k + kk];
-                }
-            }
-            r0 += g;
-        }
+        float[] d = allocate(n, k, nr);
+        pack(n, k, nr, d, true, (r0, g, buf) -> {
+            transposeGroup(w, off + r0 * k, g, k, d, base(r0, k, nr), nr);
+        });
         return new PackedMatrix(d, n, k, nr);
     }
 
@@ -68,27 +58,127 @@ public final class PackedMatrix {
      * memory-mapped checkpoint) for the default kernels, reading each row once.
      */
     public static PackedMatrix ofRows(MemorySegment bytes, int n, int k) {
-        int nr = panelWidthFor(n);
-        checkSizes(bytes.byteSize() / 4, n, k, nr);
-        int panels = (n + nr - 1) / nr;
-        float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
-        // Groups of rows so that each step of k writes one contiguous run (a cache line) of the panel.
-        int group = 16;
-        float[] rows = new float[group * k];
-        for (int r0 = 0; r0 < n; ) {
-            int panelEnd = Math.min(n, (r0 / nr + 1) * nr);
-            int g = Math.min(group, panelEnd - r0);
-            MemorySegment.copy(bytes, LE_FLOAT, 4L * r0 * k, rows, 0, g * k);
-            int base = (r0 / nr) * k * nr + r0 % nr;
-            for (int kk = 0; kk < k; kk++) {
-                int dst = base + kk * nr;
-                for (int j = 0; j < g; j++) {
-                    d[dst + j] = rows[j * k + kk];
-                }
-            }
-            r0 += g;
+        return ofStackedRows(new MemorySegment[]{bytes}, new int[]{n}, k);
+    }
+
+    /**
+     * Packs the matrices {@code parts[i] [rows[i], k]} (little-endian float32, row-major, e.g. the separate
+     * query, key and value projections of a checkpoint) stacked on top of each other as one matrix, for
+     * the default kernels, with no row-major copy of the whole in between.
+     */
+    public static PackedMatrix ofStackedRows(MemorySegment[] parts, int[] rows, int k) {
+        if (parts.length != rows.length) {
+            throw new IllegalArgumentException(parts.length + " parts but " + rows.length + " row counts");
         }
+        int n = 0;
+        int[] first = new int[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            if (rows[i] < 0 || (long) rows[i] * k > parts[i].byteSize() / 4) {
+                throw new IllegalArgumentException("cannot pack [" + rows[i] + ", " + k + "] from " + parts[i].byteSize()
+                        + " bytes");
+            }
+            n = Math.addExact(n, rows[i]);
+            first[i + 1] = n;
+        }
+        int nr = panelWidthFor(n);
+        checkSizes((long) n * k, n, k, nr);
+        float[] d = allocate(n, k, nr);
+        boolean shared = true;
+        for (MemorySegment part : parts) {
+            shared &= part.isAccessibleBy(NOT_AN_OWNER);
+        }
+        pack(n, k, nr, d, shared, (r0, g, buf) -> {
+            // A group never straddles two parts: it is cut at their boundaries like at panel boundaries.
+            int part = 0;
+            while (first[part + 1] <= r0) {
+                part++;
+            }
+            int local = r0 - first[part];
+            MemorySegment.copy(parts[part], LE_FLOAT, 4L * local * k, buf, 0, g * k);
+            transposeGroup(buf, 0, g, k, d, base(r0, k, nr), nr);
+        }, first);
         return new PackedMatrix(d, n, k, nr);
+    }
+
+    /** Rows per group: each step of k then writes one contiguous run (a cache line) of the panel. */
+    private static final int GROUP = 16;
+
+    /** Fills a group of {@code g} rows starting at row {@code r0} (buffer: {@code GROUP * k} floats of scratch). */
+    @FunctionalInterface
+    private interface GroupPacker {
+        void pack(int r0, int g, float[] buf);
+    }
+
+    private static float[] allocate(int n, int k, int nr) {
+        int panels = (n + nr - 1) / nr;
+        return new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
+    }
+
+    /** Where row {@code r} of W starts in the packed array. */
+    private static int base(int r, int k, int nr) {
+        return (r / nr) * k * nr + r % nr;
+    }
+
+    private static void pack(int n, int k, int nr, float[] d, boolean parallel, GroupPacker packer) {
+        pack(n, k, nr, d, parallel, packer, new int[]{0, n});
+    }
+
+    /** Never started: asks whether a segment is confined to the thread that made it (then no helper may read it). */
+    private static final Thread NOT_AN_OWNER = new Thread(() -> {
+    });
+
+    /**
+     * Runs {@code packer} over groups of at most {@link #GROUP} rows that straddle neither a panel boundary
+     * nor one of {@code cuts}, spread over the compute threads: packing is most of the time it takes to
+     * load a model, and each group is independent.
+     */
+    private static void pack(int n, int k, int nr, float[] d, boolean parallel, GroupPacker packer, int[] cuts) {
+        if (n == 0 || k == 0) {
+            return;
+        }
+        // Blocks of rows handed out as tasks: whole panels, or 64 rows of a single wide panel.
+        int block = Math.min(nr, 64);
+        int blocks = (n + block - 1) / block;
+        long work = (long) n * k;
+        int tasks = !parallel || work < (1 << 16) ? 1 : Math.min(blocks, 4 * Parallel.threads());
+        Parallel.forRange(tasks, t -> {
+            int b0 = (int) ((long) blocks * t / tasks);
+            int b1 = (int) ((long) blocks * (t + 1) / tasks);
+            int end = Math.min(n, b1 * block);
+            float[] buf = groupBuffer(k);
+            int cut = 0;
+            for (int r0 = b0 * block; r0 < end; ) {
+                while (cuts[cut + 1] <= r0) {
+                    cut++;
+                }
+                int limit = Math.min(Math.min(end, cuts[cut + 1]), (r0 / nr + 1) * nr);
+                int g = Math.min(GROUP, limit - r0);
+                packer.pack(r0, g, buf);
+                r0 += g;
+            }
+        });
+    }
+
+    /** {@code d[dst + kk * nr + j] = src[srcOff + j * k + kk]} for {@code j < g}, {@code kk < k}. */
+    private static void transposeGroup(float[] src, int srcOff, int g, int k, float[] d, int dst, int nr) {
+        for (int kk = 0; kk < k; kk++) {
+            int o = dst + kk * nr;
+            for (int j = 0; j < g; j++) {
+                d[o + j] = src[srcOff + j * k + kk];
+            }
+        }
+    }
+
+    /** Scratch for one group read from a mapped file, per thread (a few hundred KiB at most, kept for the next load). */
+    private static final ThreadLocal<float[]> GROUP_BUFFER = new ThreadLocal<>();
+
+    private static float[] groupBuffer(int k) {
+        float[] b = GROUP_BUFFER.get();
+        if (b == null || b.length < GROUP * k) {
+            b = new float[GROUP * k];
+            GROUP_BUFFER.set(b);
+        }
+        return b;
     }
 
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

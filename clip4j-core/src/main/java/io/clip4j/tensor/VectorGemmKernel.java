@@ -52,39 +52,78 @@ final class VectorGemmKernel implements GemmKernel {
             throw new IllegalArgumentException("panel width " + bStride + " is narrower than the kernel's " + 3 * L);
         }
         float[] t = TILE.get();
+        if (kc > WARM_UP_STEPS && warmUpCalls < WARM_UP_CALLS) {
+            warmUpCalls++; // racy on purpose: a lost increment only prolongs the warm-up a little
+            for (int p = 0; p < kc; p += WARM_UP_STEPS) {
+                int steps = Math.min(WARM_UP_STEPS, kc - p);
+                loop(steps, a, aOff + p, lda, rows, b, bOff + p * bStride, bStride, t);
+                merge(t, c, cOff, ldc, rows, cols, accumulate || p > 0);
+            }
+            return;
+        }
+        loop(kc, a, aOff, lda, rows, b, bOff, bStride, t);
+        merge(t, c, cOff, ldc, rows, cols, accumulate);
+    }
+
+    /**
+     * Steps of k per loop call while the JIT is warming up. C2 is asked to compile a method normally
+     * after ~600 calls, but on-stack-replaces a loop after 40,000 back-edges: at 256 steps per call the
+     * k-loop would reach the latter first, and the OSR version receives its accumulators boxed from the
+     * interpreter frame and allocates on every step (measured: 860 KB per 8 x 256 tile, 140x slower than
+     * the normal compilation). Cut into calls of 32 steps, invocations win and the normal compilation is
+     * requested first; once it is, the JIT no longer asks for an OSR version.
+     */
+    private static final int WARM_UP_STEPS = 32;
+    /**
+     * Tile calls cut this way before whole blocks of k run in one loop call: some 64,000 loop calls, many
+     * times the JIT's thresholds, and a fraction of one ViT-B/32 forward pass (~48,000 tiles at batch 1).
+     */
+    private static final int WARM_UP_CALLS = 8192;
+    private static int warmUpCalls;
+
+    /** Sets the warm-up call count (0: warming up, {@code MAX_VALUE}: done) and returns the old one; for tests. */
+    static int warmUpCallsForTest(int calls) {
+        int old = warmUpCalls;
+        warmUpCalls = calls;
+        return old;
+    }
+
+    private static void loop(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int bStride, float[] t) {
         if (rows > 4) {
             tile8(kc, a, aOff, lda, rows, b, bOff, bStride, t);
         } else {
             tile4(kc, a, aOff, lda, rows, b, bOff, bStride, t);
         }
-        merge(t, c, cOff, ldc, rows, cols, accumulate);
     }
 
+    /**
+     * Bias in one pass over the tile, then the activation row by row through
+     * {@link VectorKernels#activate(Activation, float[], int, int)}, whose loop is specialised per
+     * activation (see there): the tile is in L1, so the second pass costs little.
+     */
     @Override
     public void finish(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff, Activation act) {
+        if (bias != null) {
+            addBias(c, cOff, ldc, rows, cols, bias, biasOff);
+        }
+        if (act != null) {
+            for (int r = 0; r < rows; r++) {
+                VectorKernels.INSTANCE.activate(act, c, cOff + r * ldc, cols);
+            }
+        }
+    }
+
+    private static void addBias(float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
         for (int r = 0; r < rows; r++) {
             int o = cOff + r * ldc;
             int j = 0;
             for (; j + L <= cols; j += L) {
-                FloatVector v = FloatVector.fromArray(S, c, o + j);
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(S, bias, biasOff + j));
-                }
-                if (act != null) {
-                    v = VectorKernels.activate(act, v);
-                }
-                v.intoArray(c, o + j);
+                FloatVector.fromArray(S, c, o + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(c, o + j);
             }
             if (j < cols) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, c, o + j, m);
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(S, bias, biasOff + j, m));
-                }
-                if (act != null) {
-                    v = VectorKernels.activate(act, v);
-                }
-                v.intoArray(c, o + j, m);
+                FloatVector.fromArray(S, c, o + j, m).add(FloatVector.fromArray(S, bias, biasOff + j, m))
+                        .intoArray(c, o + j, m);
             }
         }
     }

@@ -20,7 +20,7 @@ public final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> SPECIES = chooseSpecies();
     private static final int LANES = SPECIES.length();
 
-    private static final VectorKernels INSTANCE = new VectorKernels();
+    static final VectorKernels INSTANCE = new VectorKernels();
 
     private VectorKernels() {
     }
@@ -315,30 +315,75 @@ public final class VectorKernels implements Kernels {
 
     // ---------------------------------------------------------------- activations
 
+    /**
+     * One loop per activation, chosen before the loop: a switch inside the vector loop makes C2 compile
+     * every activation a JVM has used into one method, and past a size it stops intrinsifying the vector
+     * operations there (each then allocates). Separate small methods stay intrinsified whatever mix of
+     * models a JVM runs.
+     */
     @Override
     public void activate(Activation act, float[] x, int off, int n) {
-        int p = 0;
-        int bound = SPECIES.loopBound(n);
-        for (; p < bound; p += LANES) {
-            activate(act, FloatVector.fromArray(SPECIES, x, off + p)).intoArray(x, off + p);
-        }
-        if (p < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(p, n);
-            activate(act, FloatVector.fromArray(SPECIES, x, off + p, m)).intoArray(x, off + p, m);
+        switch (act) {
+            case QUICK_GELU -> quickGelu(x, off, n);
+            case GELU -> geluErf(x, off, n);
+            case GELU_TANH -> geluTanh(x, off, n);
+            case RELU -> relu(x, off, n);
         }
     }
 
-    /** {@code act} applied to every lane (shared with the GEMM epilogue). */
-    static FloatVector activate(Activation act, FloatVector v) {
-        return switch (act) {
-            case QUICK_GELU -> v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f));
-            case GELU -> geluErf(v);
-            case GELU_TANH -> {
-                FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) Math.sqrt(2.0 / Math.PI));
-                yield v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
-            }
-            case RELU -> v.max(0f);
-        };
+    private static void quickGelu(float[] x, int off, int n) {
+        int p = 0;
+        for (int bound = SPECIES.loopBound(n); p < bound; p += LANES) {
+            quickGelu(FloatVector.fromArray(SPECIES, x, off + p)).intoArray(x, off + p);
+        }
+        if (p < n) {
+            VectorMask<Float> m = SPECIES.indexInRange(p, n);
+            quickGelu(FloatVector.fromArray(SPECIES, x, off + p, m)).intoArray(x, off + p, m);
+        }
+    }
+
+    private static void geluErf(float[] x, int off, int n) {
+        int p = 0;
+        for (int bound = SPECIES.loopBound(n); p < bound; p += LANES) {
+            geluErf(FloatVector.fromArray(SPECIES, x, off + p)).intoArray(x, off + p);
+        }
+        if (p < n) {
+            VectorMask<Float> m = SPECIES.indexInRange(p, n);
+            geluErf(FloatVector.fromArray(SPECIES, x, off + p, m)).intoArray(x, off + p, m);
+        }
+    }
+
+    private static void geluTanh(float[] x, int off, int n) {
+        int p = 0;
+        for (int bound = SPECIES.loopBound(n); p < bound; p += LANES) {
+            geluTanh(FloatVector.fromArray(SPECIES, x, off + p)).intoArray(x, off + p);
+        }
+        if (p < n) {
+            VectorMask<Float> m = SPECIES.indexInRange(p, n);
+            geluTanh(FloatVector.fromArray(SPECIES, x, off + p, m)).intoArray(x, off + p, m);
+        }
+    }
+
+    private static void relu(float[] x, int off, int n) {
+        int p = 0;
+        for (int bound = SPECIES.loopBound(n); p < bound; p += LANES) {
+            FloatVector.fromArray(SPECIES, x, off + p).max(0f).intoArray(x, off + p);
+        }
+        if (p < n) {
+            VectorMask<Float> m = SPECIES.indexInRange(p, n);
+            FloatVector.fromArray(SPECIES, x, off + p, m).max(0f).intoArray(x, off + p, m);
+        }
+    }
+
+    /** {@code x * sigmoid(1.702 x)}. */
+    private static FloatVector quickGelu(FloatVector v) {
+        return v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */
+    private static FloatVector geluTanh(FloatVector v) {
+        FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) Math.sqrt(2.0 / Math.PI));
+        return v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
     }
 
     /**

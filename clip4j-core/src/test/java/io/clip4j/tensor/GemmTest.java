@@ -142,6 +142,66 @@ class GemmTest {
     }
 
     @Test
+    void largeMatricesPackInParallelAndStackedPartsPackAsOne() {
+        Random r = new Random(15);
+        int k = 301; // big enough for several packing tasks, with partial panels and groups
+        int[] rows = {130, 7, 96};
+        int n = 0;
+        for (int x : rows) {
+            n += x;
+        }
+        float[] w = random(r, n * k, 1f);
+        for (int nr : new int[]{16, 48, n}) {
+            assertNear(w, PackedMatrix.ofRows(w, 0, n, k, nr).toRowMajor(), 0, "parallel pack nr=" + nr);
+        }
+        java.lang.foreign.ValueLayout.OfFloat le = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED
+                .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // Shared like a mapped checkpoint (packed on all threads) and confined (packed on the caller's alone).
+        for (java.lang.foreign.Arena arena : new java.lang.foreign.Arena[]{java.lang.foreign.Arena.ofShared(),
+                java.lang.foreign.Arena.ofConfined()}) {
+            java.lang.foreign.MemorySegment[] parts = new java.lang.foreign.MemorySegment[rows.length];
+            int row = 0;
+            for (int i = 0; i < rows.length; i++) {
+                parts[i] = arena.allocate(4L * rows[i] * k);
+                for (int j = 0; j < rows[i] * k; j++) {
+                    parts[i].set(le, 4L * j, w[row * k + j]);
+                }
+                row += rows[i];
+            }
+            PackedMatrix stacked = PackedMatrix.ofStackedRows(parts, rows, k);
+            assertEquals(n, stacked.n());
+            assertNear(w, stacked.toRowMajor(), 0, "stacked parts");
+            assertThrows(IllegalArgumentException.class,
+                    () -> PackedMatrix.ofStackedRows(parts, new int[]{130, 8, 96}, k), "a part too short");
+            arena.close();
+        }
+    }
+
+    @Test
+    void microKernelGivesTheSameTilesWhileWarmingUpAndAfter() {
+        GemmKernel g = VectorKernels.create().gemmKernel();
+        Random r = new Random(16);
+        int m = 13, n = 2 * g.nr() + 5, k = 300; // several warm-up chunks per block of k, and a partial one
+        float[] a = random(r, m * k, 1f);
+        float[] w = random(r, n * k, 1f);
+        float[] c0 = random(r, m * n, 1f);
+        float[] want = reference(m, n, k, a, 0, k, w, c0, 0, n, null, null);
+        PackedMatrix pw = PackedMatrix.ofRows(w, 0, n, k, g.nr());
+        int saved = VectorGemmKernel.warmUpCallsForTest(0);
+        try {
+            float[] c = c0.clone();
+            Gemm.multiply(g, m, a, 0, k, pw, c, 0, n, null, null, true, false);
+            assertNear(want, c, 2e-4, "chunked k while warming up");
+            VectorGemmKernel.warmUpCallsForTest(Integer.MAX_VALUE);
+            c = c0.clone();
+            Gemm.multiply(g, m, a, 0, k, pw, c, 0, n, null, null, true, false);
+            assertNear(want, c, 2e-4, "whole blocks of k");
+        } finally {
+            VectorGemmKernel.warmUpCallsForTest(saved);
+        }
+    }
+
+    @Test
     void weightsPackedForAnotherKernelStillMultiplyCorrectly() {
         Random r = new Random(14);
         int m = 9, n = 50, k = 20;
@@ -154,10 +214,22 @@ class GemmTest {
     }
 
     @Test
-    void activationWithAccumulationIsRefused() {
-        float[] a = new float[4];
-        PackedMatrix w = PackedMatrix.ofRows(new float[4], 0, 2, 2);
-        assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(Kernels.get().gemmKernel(), 2, a, 0, 2, w,
-                new float[4], 0, 2, null, Activation.RELU, true, false));
+    void activationWithAccumulationAppliesToTheSum() {
+        Random r = new Random(17);
+        int m = 11, n = 53, k = 70;
+        float[] a = random(r, m * k, 1f);
+        float[] w = random(r, n * k, 0.3f);
+        float[] bias = random(r, n, 1f);
+        float[] c0 = random(r, m * n, 2f);
+        float[] want = reference(m, n, k, a, 0, k, w, c0, 0, n, bias, null);
+        for (int i = 0; i < want.length; i++) {
+            want[i] = Activation.RELU.apply(want[i]);
+        }
+        for (GemmKernel kern : KERNELS) {
+            PackedMatrix pw = PackedMatrix.ofRows(w, 0, n, k, Math.min(kern.nr(), n));
+            float[] c = c0.clone();
+            Gemm.multiply(kern, m, a, 0, k, pw, c, 0, n, bias, Activation.RELU, true, true);
+            assertNear(want, c, 2e-5, "relu(C + A W^T + b) with " + kern.getClass().getSimpleName());
+        }
     }
 }

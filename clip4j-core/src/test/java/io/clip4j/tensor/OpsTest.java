@@ -132,4 +132,17 @@ class OpsTest {
             assertNear(want, fast.conv2d(x, n, cin, hw, hw, w, b, cout, ks, ks, stride, pad), 1e-5, "conv2d");
         }
     }
+
+    @Test
+    void im2colIntoAReusedBufferWritesEveryValue() {
+        Random r = new Random(4);
+        int c = 3, h = 7, w = 6, k = 3, stride = 2, pad = 1;
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+        float[] x = random(r, 2 * c * h * w, 1f);
+        float[] fresh = Ops.im2col(x, c * h * w, c, h, w, k, k, stride, pad, oh, ow);
+        float[] reused = new float[fresh.length + 5];
+        java.util.Arrays.fill(reused, Float.NaN); // what a previous call may have left
+        Ops.im2col(x, c * h * w, c, h, w, k, k, stride, pad, oh, ow, reused);
+        assertNear(fresh, java.util.Arrays.copyOf(reused, fresh.length), 0, "im2col into a dirty buffer");
+    }
 }

@@ -42,22 +42,25 @@ final class AttentionPool2d {
         return attn.outProj().out();
     }
 
-    /** {@code x [n, C, s, s]} to {@code [n, outputDim]}. */
+    /** {@code x [n, s, s, C]} (channels-last) to {@code [n, outputDim]}. */
     float[] forward(Ops ops, float[] x, int n, Trace trace) {
         int hw = spatial * spatial;
         int len = hw + 1;
         float[] tokens = new float[n * len * channels];
+        double[] sum = new double[channels];
         for (int b = 0; b < n; b++) {
             int tb = b * len * channels;
-            for (int c = 0; c < channels; c++) {
-                int src = (b * channels + c) * hw;
-                double sum = 0;
-                for (int p = 0; p < hw; p++) {
-                    float v = x[src + p];
-                    tokens[tb + (p + 1) * channels + c] = v;
-                    sum += v;
+            // Channels-last pixels are the tokens already; the first token is their mean.
+            System.arraycopy(x, b * hw * channels, tokens, tb + channels, hw * channels);
+            java.util.Arrays.fill(sum, 0);
+            for (int p = 0; p < hw; p++) {
+                int src = (b * hw + p) * channels;
+                for (int c = 0; c < channels; c++) {
+                    sum[c] += x[src + c];
                 }
-                tokens[tb + c] = (float) (sum / hw);
+            }
+            for (int c = 0; c < channels; c++) {
+                tokens[tb + c] = (float) (sum[c] / hw);
             }
             ops.kernels().add(positionalEmbedding, 0, tokens, tb, len * channels);
         }

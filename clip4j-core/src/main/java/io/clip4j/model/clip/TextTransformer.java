@@ -8,6 +8,8 @@ import io.clip4j.nn.Linear;
 import io.clip4j.nn.ResidualAttentionBlock;
 import io.clip4j.nn.Trace;
 import io.clip4j.nn.Transformer;
+import io.clip4j.nn.Workspace;
+import io.clip4j.nn.WorkspacePool;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
 
@@ -31,6 +33,7 @@ public final class TextTransformer implements TextEncoder {
     private final LayerNorm lnFinal;
     private final Linear projection;           // width -> embed, no bias; null: pooled features
     private final boolean truncateAfterEot;
+    private final WorkspacePool workspaces = new WorkspacePool();
 
     public TextTransformer(TextConfig cfg, float[] tokenEmbedding, float[] positionalEmbedding, Transformer transformer,
                     LayerNorm lnFinal, Linear projection, boolean truncateAfterEot) {
@@ -157,40 +160,43 @@ public final class TextTransformer implements TextEncoder {
                 eff = Math.max(eff, p + 1);
             }
         }
-        float[] x = new float[batch * eff * w];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < eff; t++) {
-                System.arraycopy(tokenEmbedding, (int) ids[b * len + t] * w, x, (b * eff + t) * w, w);
-            }
-        }
-        Trace.emit(trace, "text.token_embedding", x, batch, eff, w);
-        for (int b = 0; b < batch; b++) {
-            ops.kernels().add(positionalEmbedding, 0, x, b * eff * w, eff * w);
-        }
-        Trace.emit(trace, "text.embeddings", x, batch, eff, w);
-        boolean[][] keyValid = null;
-        if (attentionMask != null && cfg.usePaddingMask()) {
-            keyValid = new boolean[batch][eff];
+        float[] pooledRows;
+        try (Workspace ws = workspaces.acquire()) {
+            float[] x = ws.get(Workspace.Slot.TOKENS, batch * eff * w);
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < eff; t++) {
-                    keyValid[b][t] = attentionMask[b * len + t] != 0;
+                    System.arraycopy(tokenEmbedding, (int) ids[b * len + t] * w, x, (b * eff + t) * w, w);
                 }
             }
-        }
-        transformer.forward(ops, x, batch, eff, cfg.causal(), keyValid, trace, "text.resblocks");
-        float[] pooledRows = new float[batch * w];
-        if (trace.enabled()) {
-            float[] all = lnFinal.forward(ops, x, batch * eff);
-            trace.record("text.ln_final", all.clone(), batch, eff, w);
+            Trace.emit(trace, "text.token_embedding", x, batch, eff, w);
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(all, (b * eff + pooled[b]) * w, pooledRows, b * w, w);
+                ops.kernels().add(positionalEmbedding, 0, x, b * eff * w, eff * w);
             }
-        } else {
+            Trace.emit(trace, "text.embeddings", x, batch, eff, w);
+            boolean[][] keyValid = null;
+            if (attentionMask != null && cfg.usePaddingMask()) {
+                keyValid = new boolean[batch][eff];
+                for (int b = 0; b < batch; b++) {
+                    for (int t = 0; t < eff; t++) {
+                        keyValid[b][t] = attentionMask[b * len + t] != 0;
+                    }
+                }
+            }
+            transformer.forward(ops, ws, x, batch, eff, cfg.causal(), keyValid, trace, "text.resblocks");
             float[] rows = new float[batch * w];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(x, (b * eff + pooled[b]) * w, rows, b * w, w);
+            if (trace.enabled()) {
+                float[] all = lnFinal.forward(ops, java.util.Arrays.copyOf(x, batch * eff * w), batch * eff);
+                trace.record("text.ln_final", all.clone(), batch, eff, w);
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(all, (b * eff + pooled[b]) * w, rows, b * w, w);
+                }
+                pooledRows = rows;
+            } else {
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(x, (b * eff + pooled[b]) * w, rows, b * w, w);
+                }
+                pooledRows = lnFinal.forward(ops, rows, batch);
             }
-            pooledRows = lnFinal.forward(ops, rows, batch);
         }
         Trace.emit(trace, "text.pooled", pooledRows, batch, w);
         return projection == null ? pooledRows : projection.forward(ops, pooledRows, batch);

@@ -8,6 +8,7 @@ import io.clip4j.nn.Linear;
 import io.clip4j.nn.ResidualAttentionBlock;
 import io.clip4j.nn.Trace;
 import io.clip4j.nn.Transformer;
+import io.clip4j.nn.Workspace;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
 
@@ -82,8 +83,11 @@ public final class VisionTransformer implements ImageEncoder {
 
     @Override
     public float[] forward(Ops ops, float[] pixels, int batch, Trace trace) {
-        float[] x = backbone.forward(ops, pixels, batch, trace, "visual");
-        float[] pooled = lnPost.forward(ops, backbone.token(x, batch, 0), batch);
+        float[] pooled;
+        try (Workspace ws = backbone.workspaces().acquire()) {
+            float[] x = backbone.forward(ops, ws, pixels, batch, trace, "visual");
+            pooled = lnPost.forward(ops, backbone.token(x, batch, 0), batch);
+        }
         Trace.emit(trace, "visual.ln_post", pooled, batch, backbone.width());
         return proj == null ? pooled : proj.forward(ops, pooled, batch);
     }

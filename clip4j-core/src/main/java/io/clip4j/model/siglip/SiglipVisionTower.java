@@ -10,6 +10,7 @@ import io.clip4j.nn.Mlp;
 import io.clip4j.nn.MultiHeadAttention;
 import io.clip4j.nn.ResidualAttentionBlock;
 import io.clip4j.nn.Trace;
+import io.clip4j.nn.Workspace;
 import io.clip4j.nn.Transformer;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
@@ -97,7 +98,12 @@ public final class SiglipVisionTower implements ImageEncoder {
             throw new IllegalStateException("this SigLIP vision checkpoint has no pooling head (vision_use_head=false): "
                     + "use last_hidden_state");
         }
-        return forwardAll(ops, pixels, batch, trace).poolerOutput();
+        try (Workspace ws = backbone.workspaces().acquire()) {
+            float[] hidden = backbone.forward(ops, ws, pixels, batch, trace, "vision");
+            float[] pooled = head.forward(ops, hidden, batch, backbone.tokens(), trace, "vision");
+            Trace.emit(trace, "vision.pooler_output", pooled, batch, backbone.width());
+            return pooled;
+        }
     }
 
     @Override

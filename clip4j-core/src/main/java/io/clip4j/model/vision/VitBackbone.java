@@ -5,7 +5,12 @@ import io.clip4j.nn.LayerNorm;
 import io.clip4j.nn.ResidualAttentionBlock;
 import io.clip4j.nn.Trace;
 import io.clip4j.nn.Transformer;
+import io.clip4j.nn.Workspace;
+import io.clip4j.nn.WorkspacePool;
 import io.clip4j.tensor.Ops;
+import io.clip4j.tensor.PackedMatrix;
+
+import java.util.Arrays;
 
 /**
  * The Vision Transformer trunk shared by every family: patchify with a convolution whose stride is its
@@ -23,7 +28,7 @@ public final class VitBackbone {
     private final int patchSize;
     private final int width;
     private final int grid;
-    private final float[] patchWeight;    // [width, 3 * p * p]
+    private final PackedMatrix patchWeight; // [width, 3 * p * p], packed once instead of per image
     private final float[] patchBias;      // [width] or null
     private final float[][] prefixTokens; // class token, distillation token, ... each [width]
     private final float[] positionalEmbedding; // [tokens, width] or [patches, width]
@@ -31,6 +36,7 @@ public final class VitBackbone {
     private final LayerNorm lnPre;        // null if absent
     private final Transformer transformer;
     private final LayerNorm norm;         // over every token at the end, null if absent
+    private final WorkspacePool workspaces = new WorkspacePool();
 
     /**
      * @param posCoversPrefix whether the positional embedding has rows for the prefix tokens (CLIP, ViT,
@@ -46,7 +52,7 @@ public final class VitBackbone {
         this.patchSize = patchSize;
         this.width = width;
         this.grid = imageSize / patchSize;
-        this.patchWeight = patchWeight;
+        this.patchWeight = PackedMatrix.ofRows(patchWeight, 0, width, 3 * patchSize * patchSize);
         this.patchBias = patchBias;
         this.prefixTokens = prefixTokens.clone();
         this.positionalEmbedding = positionalEmbedding;
@@ -89,9 +95,30 @@ public final class VitBackbone {
 
     /**
      * Runs the trunk on {@code batch} images (NCHW float32) and returns the hidden states
-     * {@code [batch, tokens, width]} (after the final norm, when there is one).
+     * {@code [batch, tokens, width]} (after the final norm, when there is one) in a new array.
      */
     public float[] forward(Ops ops, float[] pixels, int batch, Trace trace, String root) {
+        try (Workspace ws = new Workspace()) {
+            float[] x = forward(ops, ws, pixels, batch, trace, root);
+            int n = batch * tokens() * width;
+            return x.length == n ? x : Arrays.copyOf(x, n);
+        }
+    }
+
+    /**
+     * Workspaces for {@link #forward(Ops, Workspace, float[], int, Trace, String)}, kept between calls so that
+     * the activations are allocated once, not per call.
+     */
+    public WorkspacePool workspaces() {
+        return workspaces;
+    }
+
+    /**
+     * As {@link #forward(Ops, float[], int, Trace, String)}, with every activation in {@code ws}: the
+     * result is the first {@code batch * tokens * width} values of a buffer of {@code ws}, valid until the
+     * workspace is closed or used again.
+     */
+    public float[] forward(Ops ops, Workspace ws, float[] pixels, int batch, Trace trace, String root) {
         int plane = imageSize * imageSize;
         if (pixels.length != (long) batch * 3 * plane) {
             throw new IllegalArgumentException("pixel_values must be [" + batch + ", 3, " + imageSize + ", " + imageSize
@@ -101,13 +128,13 @@ public final class VitBackbone {
         int prefix = prefixTokens.length;
         int len = prefix + patches;
         int pk = 3 * patchSize * patchSize;
-        float[] x = new float[Math.multiplyExact(batch * len, width)];
+        float[] x = ws.get(Workspace.Slot.TOKENS, Math.multiplyExact(batch * len, width));
+        float[] cols = ws.get(Workspace.Slot.COLUMNS, patches * pk);
         for (int b = 0; b < batch; b++) {
             // A convolution with stride = kernel is a GEMM over non-overlapping patches.
-            float[] cols = Ops.im2col(pixels, b * 3 * plane, 3, imageSize, imageSize, patchSize, patchSize,
-                    patchSize, 0, grid, grid);
-            ops.gemmNT(patches, width, pk, cols, 0, pk, patchWeight, 0, pk, x, (b * len + prefix) * width, width,
-                    patchBias, null);
+            Ops.im2col(pixels, b * 3 * plane, 3, imageSize, imageSize, patchSize, patchSize, patchSize, 0, grid, grid,
+                    cols);
+            ops.linearInto(cols, 0, patches, patchWeight, patchBias, null, x, (b * len + prefix) * width, false);
         }
         if (trace.enabled()) {
             float[] nchw = new float[batch * width * patches];
@@ -133,12 +160,12 @@ public final class VitBackbone {
         }
         Trace.emit(trace, root + ".embeddings", x, batch, len, width);
         if (lnPre != null) {
-            x = lnPre.forward(ops, x, batch * len);
+            lnPre.forwardInto(ops, x, batch * len, x); // row by row, in place
             Trace.emit(trace, root + ".ln_pre", x, batch, len, width);
         }
-        transformer.forward(ops, x, batch, len, false, null, trace, root + ".resblocks");
+        transformer.forward(ops, ws, x, batch, len, false, null, trace, root + ".resblocks");
         if (norm != null) {
-            x = norm.forward(ops, x, batch * len);
+            norm.forwardInto(ops, x, batch * len, x);
             Trace.emit(trace, root + ".norm", x, batch, len, width);
         }
         return x;

@@ -13,6 +13,7 @@ import io.clip4j.nn.Linear;
 import io.clip4j.nn.ResidualAttentionBlock;
 import io.clip4j.nn.Trace;
 import io.clip4j.nn.Transformer;
+import io.clip4j.nn.Workspace;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Kernels;
 import io.clip4j.tensor.Ops;
@@ -209,8 +210,15 @@ public final class VitClassifier implements Model {
                     + "] for this model, got " + java.util.Arrays.toString(s));
         }
         int n = s[0];
-        float[] hidden = backbone.forward(ops, pixelValues.data(), n, trace, "vit");
-        float[] pooled = cfg.globalPool().equals("avg") ? backbone.meanOfPatches(hidden, n) : backbone.token(hidden, n, 0);
+        float[] pooled;
+        float[] distToken = null;
+        try (Workspace ws = backbone.workspaces().acquire()) {
+            float[] hidden = backbone.forward(ops, ws, pixelValues.data(), n, trace, "vit");
+            pooled = cfg.globalPool().equals("avg") ? backbone.meanOfPatches(hidden, n) : backbone.token(hidden, n, 0);
+            if (headDist != null) {
+                distToken = backbone.token(hidden, n, 1);
+            }
+        }
         if (fcNorm != null) {
             pooled = fcNorm.forward(ops, pooled, n);
         }
@@ -224,7 +232,7 @@ public final class VitClassifier implements Model {
         float[] logits = head.forward(ops, pooled, n);
         if (headDist != null) {
             // DeiT at inference: the mean of the class-token head and the distillation-token head.
-            float[] dist = headDist.forward(ops, backbone.token(hidden, n, 1), n);
+            float[] dist = headDist.forward(ops, distToken, n);
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = (logits[i] + dist[i]) / 2;
             }
