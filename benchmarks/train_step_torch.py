@@ -21,8 +21,10 @@ import torch.nn.functional as F
 
 ARCHS = {
     # name: (image, patch, vision width, vision layers, vision heads, text width, text layers, text heads, embed)
-    "clip4j-fashion-28": (28, 7, 128, 4, 4, 128, 4, 4, 128),
+    "clip4j-fashion-28": (28, 4, 96, 4, 4, 128, 2, 4, 128),      # the default model's
+    "clip4j-fashion-28-p7": (28, 7, 128, 4, 4, 128, 4, 4, 128),   # the PyTorch reference shape
     "clip4j-fashion-tiny": (28, 7, 64, 2, 2, 64, 2, 2, 64),
+    "clip4j-fashion-28-p4-w96-t2": (28, 4, 96, 4, 4, 128, 2, 4, 128),
     "ViT-B-32": (224, 32, 768, 12, 12, 512, 12, 8, 512),
 }
 VOCAB = 49408

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--arch", defaultValue = Architectures.FASHION,
-            description = "clip4j-fashion-28 (the default model's architecture), clip4j-fashion-tiny, ViT-B-32, ... "
+            description = "clip4j-fashion-28 (the default model's architecture), clip4j-fashion-28-p7 (the PyTorch reference shape), clip4j-fashion-tiny, ViT-B-32, ... "
                     + "(default ${DEFAULT-VALUE}).")
     String arch;
 

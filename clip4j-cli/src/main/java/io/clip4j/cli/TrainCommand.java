@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "M", description = "Checkpoint to fine-tune (instead of --arch).")
     String model;
 
-    @Option(names = "--arch", description = "Architecture of a new model: clip4j-fashion-28 (default), clip4j-fashion-tiny, "
+    @Option(names = "--arch", description = "Architecture of a new model: clip4j-fashion-28 (default), clip4j-fashion-28-p7, clip4j-fashion-tiny, "
             + "ViT-B-32, ViT-B-16, RN50, ...")
     String arch;
 
