@@ -59,6 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--recompute", negatable = true, description = "Recompute block activations in the backward pass.")
     Boolean recompute;
     @Option(names = "--augment", negatable = true, description = "Random shifts/flips (default on).") Boolean augment;
+    @Option(names = "--augment-shift", description = "Largest random shift in pixels of the Fashion-MNIST "
+            + "augmentation (default 2; 0: flips only).") Integer augmentShift;
     @Option(names = "--eval-every-epochs", description = "Fashion-MNIST zero-shot test accuracy every N epochs (default 1; 0: off).")
     Integer evalEveryEpochs;
     @Option(names = "--eval-limit", description = "Evaluate on the first N test images (default 0: all).") Integer evalLimit;
@@ -103,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put("freeze", freeze);
         flags.put("recompute", recompute);
         flags.put("augment", augment);
+        flags.put("augment_shift", augmentShift);
         flags.put("eval_every_epochs", evalEveryEpochs);
         flags.put("eval_limit", evalLimit);
         flags.put("save_dtype", saveDtype);

@@ -122,7 +122,7 @@ public final class Trainer {
         FashionMnist test = null;
         if (cfg.dataset() != null) {
             data = new FashionPairs(FashionMnist.load(FashionMnist.Split.TRAIN), cfg.subset(), Captions.fashionTraining(),
-                    pre, spec.imageSize());
+                    pre, spec.imageSize(), cfg.augmentShift());
             if (cfg.evalEveryEpochs() > 0) {
                 test = FashionMnist.load(FashionMnist.Split.TEST);
             }

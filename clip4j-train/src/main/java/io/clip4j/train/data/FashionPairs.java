@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * Fashion-MNIST as image–caption pairs: each image with a caption built from its label
- * ({@link Captions}); augmentation shifts by up to 2 pixels and mirrors half of the images (clothes are
+ * ({@link Captions}); augmentation shifts by up to 2 pixels (configurable) and mirrors half of the images (clothes are
  * left-right symmetric enough; Fashion-MNIST's own benchmarks use the same). Images go through the
  * model's own {@link Preprocessor}, exactly as at inference.
  */
@@ -21,11 +21,21 @@ public final class FashionPairs implements PairDataset {
     private final Captions captions;
     private final Preprocessor preprocessor;
     private final int imageSize;
+    private final int maxShift;
 
     /**
      * @param subset the number of images to use (the first ones), or 0 for all
      */
     public FashionPairs(FashionMnist data, int subset, Captions captions, Preprocessor preprocessor, int imageSize) {
+        this(data, subset, captions, preprocessor, imageSize, 2);
+    }
+
+    /**
+     * @param subset   the number of images to use (the first ones), or 0 for all
+     * @param maxShift the largest random shift of the augmentation, in pixels (0: flips only)
+     */
+    public FashionPairs(FashionMnist data, int subset, Captions captions, Preprocessor preprocessor, int imageSize,
+                        int maxShift) {
         int n = subset > 0 ? Math.min(subset, data.size()) : data.size();
         this.indices = new int[n];
         for (int i = 0; i < n; i++) {
@@ -35,6 +45,7 @@ public final class FashionPairs implements PairDataset {
         this.captions = captions;
         this.preprocessor = preprocessor;
         this.imageSize = imageSize;
+        this.maxShift = maxShift;
     }
 
     @Override
@@ -56,7 +67,7 @@ public final class FashionPairs implements PairDataset {
         int i = indices[index];
         byte[] img = data.imageBytes(i);
         if (augment) {
-            img = Augment.shiftAndFlip(img, data.cols(), data.rows(), 2, 0.5, rnd);
+            img = Augment.shiftAndFlip(img, data.cols(), data.rows(), maxShift, 0.5, rnd);
         }
         PixelValues px = preprocessor.apply(DecodedImage.of(data.cols(), data.rows(), ImageMode.L, img));
         if (px.height() != imageSize || px.width() != imageSize) {
