@@ -70,7 +70,7 @@ public final class CheckpointWriter {
             if (source != null && !source.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
                 copyConfigs(source, dir);
             } else if (source == null) {
-                Files.writeString(dir.resolve("config.json"), configJson(model));
+                Files.writeString(dir.resolve("config.json"), configJson(model, dtype));
                 if (preprocess != null) {
                     Files.writeString(dir.resolve("preprocessor_config.json"), ModelPreprocessing.toHuggingFaceJson(preprocess));
                 }
@@ -105,8 +105,13 @@ public final class CheckpointWriter {
         }
     }
 
-    /** {@code config.json} of a new CLIP model in its layout. */
+    /** {@code config.json} of a new CLIP model in its layout, for weights saved as F32. */
     public static String configJson(ContrastiveModel model) {
+        return configJson(model, DType.F32);
+    }
+
+    /** {@code config.json} of a new CLIP model in its layout; HF's {@code torch_dtype} names the dtype of the saved weights. */
+    public static String configJson(ContrastiveModel model, DType dtype) {
         ClipConfig cfg = model.spec().clip();
         if (cfg == null) {
             throw new IllegalArgumentException("new SigLIP models are not supported; fine-tune a SigLIP checkpoint instead");
@@ -169,7 +174,7 @@ public final class CheckpointWriter {
         vc.put("num_hidden_layers", v.layers());
         vc.put("patch_size", v.patchSize());
         vc.put("projection_dim", cfg.embedDim());
-        root.put("torch_dtype", "float32");
+        root.put("torch_dtype", dtype == DType.F16 ? "float16" : "float32");
         return root.toPrettyString() + "\n";
     }
 

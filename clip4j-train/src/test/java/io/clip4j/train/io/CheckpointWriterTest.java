@@ -67,7 +67,7 @@ class CheckpointWriterTest {
     }
 
     @Test
-    void newModelIsAnHfClipCheckpointTheCoreLoads(@TempDir Path out) {
+    void newModelIsAnHfClipCheckpointTheCoreLoads(@TempDir Path out) throws Exception {
         ContrastiveModel model = ModelFactory.create(ModelSpec.clip(Architectures.fashionTiny()), 11, n -> false);
         CheckpointWriter.save(model, out, DType.F32, null, ModelPreprocessing.fashion(28), Map.of());
         SplittableRandom rnd = new SplittableRandom(1);
@@ -91,5 +91,9 @@ class CheckpointWriterTest {
             float[] b = m.encodeImage(Tensor.of(px, 2, 3, 28, 28)).data();
             assertTrue(Fixtures.relErr(b, a) < 2e-2, Arrays.toString(b));
         }
+        assertEquals("float16", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(half.resolve("config.json").toFile()).get("torch_dtype").asText());
+        assertEquals("float32", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("config.json").toFile()).get("torch_dtype").asText());
     }
 }
