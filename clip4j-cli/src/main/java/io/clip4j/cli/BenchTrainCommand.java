@@ -38,6 +38,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--recompute", description = "Recompute block activations in the backward pass.")
     boolean recompute;
 
+    @Option(names = "--patch-dropout", defaultValue = "0", description = "Fraction of the ViT's patch tokens dropped "
+            + "per image, as `train --patch-dropout` does (default ${DEFAULT-VALUE}).")
+    double patchDropout;
+
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     Integer threads;
 
@@ -54,7 +58,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         var cfg = Architectures.get(arch);
         TrainBenchmark.Result r = TrainBenchmark.run(arch, cfg, batch, textLength, warmup, steps, recompute,
-                line -> System.err.println(line));
+                patchDropout, line -> System.err.println(line));
         System.out.printf(Locale.ROOT, "%s, batch %d, mean text length %.1f: %.1f images/s (%.1f ms per training step, median "
                         + "of %d; %,d parameters; %d threads)%n", arch, batch, r.textLength(), r.imagesPerSecond(),
                 r.msPerStep(), steps, r.parameters(), io.clip4j.tensor.Parallel.threads());
@@ -67,6 +71,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             out.put("ms_per_step", r.msPerStep());
             out.put("step_ms", r.stepMs());
             out.put("parameters", r.parameters());
+            out.put("patch_dropout", patchDropout);
             out.put("threads", io.clip4j.tensor.Parallel.threads());
             Json.println(out);
         }

@@ -61,6 +61,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", negatable = true, description = "Random shifts/flips (default on).") Boolean augment;
     @Option(names = "--augment-shift", description = "Largest random shift in pixels of the Fashion-MNIST "
             + "augmentation (default 2; 0: flips only).") Integer augmentShift;
+    @Option(names = "--patch-dropout", description = "Fraction of a ViT's patch tokens dropped per training image "
+            + "(FLIP, open_clip's patch_dropout; default 0: off).") Double patchDropout;
+    @Option(names = "--patch-dropout-epochs", description = "Drop patches only in the first N epochs, then train on "
+            + "every patch (default 0: every epoch).") Integer patchDropoutEpochs;
     @Option(names = "--eval-every-epochs", description = "Fashion-MNIST zero-shot test accuracy every N epochs (default 1; 0: off).")
     Integer evalEveryEpochs;
     @Option(names = "--eval-limit", description = "Evaluate on the first N test images (default 0: all).") Integer evalLimit;
@@ -106,6 +110,8 @@ final class TrainCommand implements Callable<Integer> {
         flags.put("recompute", recompute);
         flags.put("augment", augment);
         flags.put("augment_shift", augmentShift);
+        flags.put("patch_dropout", patchDropout);
+        flags.put("patch_dropout_epochs", patchDropoutEpochs);
         flags.put("eval_every_epochs", evalEveryEpochs);
         flags.put("eval_limit", evalLimit);
         flags.put("save_dtype", saveDtype);

@@ -9,6 +9,7 @@ import io.clip4j.train.data.Captions;
 import io.clip4j.train.model.ContrastiveModel;
 import io.clip4j.train.model.ModelFactory;
 import io.clip4j.train.model.ModelSpec;
+import io.clip4j.train.model.PatchDropout;
 import io.clip4j.train.optim.AdamW;
 
 import java.util.Arrays;
@@ -35,8 +36,15 @@ public final class TrainBenchmark {
      */
     public static Result run(String name, ClipConfig cfg, int batch, int textLength, int warmup, int steps,
                              boolean recompute, Consumer<String> log) {
+        return run(name, cfg, batch, textLength, warmup, steps, recompute, 0, log);
+    }
+
+    /** As above, with patch dropout ({@link PatchDropout}) at {@code patchDropout} in every step. */
+    public static Result run(String name, ClipConfig cfg, int batch, int textLength, int warmup, int steps,
+                             boolean recompute, double patchDropout, Consumer<String> log) {
         ContrastiveModel model = ModelFactory.create(ModelSpec.clip(cfg), 1, p -> false);
         model.setRecompute(recompute);
+        model.setPatchDropout(new PatchDropout(patchDropout, 11));
         SplittableRandom rnd = new SplittableRandom(5);
         int s = cfg.vision().imageSize();
         float[] pixels = new float[batch * 3 * s * s];

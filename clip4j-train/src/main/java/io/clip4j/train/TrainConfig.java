@@ -41,6 +41,9 @@ import java.util.Map;
  * @param recompute        recompute each block's activations in the backward pass (less memory)
  * @param augment          random shifts/flips (Fashion-MNIST) or flips (folders)
  * @param augmentShift     largest random shift in pixels of the Fashion-MNIST augmentation (0: flips only)
+ * @param patchDropout     fraction of a ViT's patch tokens dropped per training image (FLIP; 0: off)
+ * @param patchDropoutEpochs drop patches only in the first N epochs, then train on all of them (FLIP's
+ *                         unmasked tuning; 0: in every epoch)
  * @param evalEveryEpochs  zero-shot accuracy on the Fashion-MNIST test split every N epochs (0: never)
  * @param evalLimit        evaluate on the first N test images (0: all)
  * @param saveDtype        {@code F32} or {@code F16} for the final model
@@ -53,7 +56,7 @@ public record TrainConfig(String model, String arch, String dataset, String imag
                           String output, int epochs, int maxSteps, int batchSize, double lr, double minLr,
                           int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
                           String loss, long seed, String freeze, boolean recompute, boolean augment, int augmentShift,
-                          int evalEveryEpochs,
+                          double patchDropout, int patchDropoutEpochs, int evalEveryEpochs,
                           int evalLimit, String saveDtype, int checkpointEverySteps, int logEverySteps, boolean resume,
                           int lossChunk) {
 
@@ -65,7 +68,7 @@ public record TrainConfig(String model, String arch, String dataset, String imag
     /** The defaults: a new {@code clip4j-fashion-28} model on Fashion-MNIST. */
     public static TrainConfig defaults() {
         return new TrainConfig(null, "clip4j-fashion-28", "fashion-mnist", null, null, 0, null, 1, 0, 256, 5e-4, 0,
-                200, 0.2, 0.9, 0.98, 1e-6, 1.0, null, 0, "none", false, true, 2, 1, 0, "F32", 0, 10, false, 1024);
+                200, 0.2, 0.9, 0.98, 1e-6, 1.0, null, 0, "none", false, true, 2, 0, 0, 1, 0, "F32", 0, 10, false, 1024);
     }
 
     /** {@code base} with the keys of {@code overrides} (snake_case) replaced; unknown keys are an error. */
@@ -158,6 +161,10 @@ public record TrainConfig(String model, String arch, String dataset, String imag
         }
         if (augmentShift < 0 || augmentShift > 8) {
             throw new IllegalArgumentException("augment_shift must be between 0 and 8 pixels, got " + augmentShift);
+        }
+        if (!(patchDropout >= 0 && patchDropout < 1) || patchDropoutEpochs < 0) {
+            throw new IllegalArgumentException("patch_dropout must be in [0, 1) and patch_dropout_epochs non-negative, got "
+                    + patchDropout + " and " + patchDropoutEpochs);
         }
         if (lossChunk < 1 || logEverySteps < 1 || subset < 0 || evalEveryEpochs < 0 || evalLimit < 0
                 || checkpointEverySteps < 0) {

@@ -26,6 +26,7 @@ import io.clip4j.train.model.Architectures;
 import io.clip4j.train.model.ContrastiveModel;
 import io.clip4j.train.model.ModelFactory;
 import io.clip4j.train.model.ModelSpec;
+import io.clip4j.train.model.PatchDropout;
 import io.clip4j.train.nn.Parameter;
 import io.clip4j.train.optim.AdamW;
 import io.clip4j.train.optim.CosineSchedule;
@@ -114,6 +115,8 @@ public final class Trainer {
             listener.info("new " + cfg.arch() + " model: " + spec.describe());
         }
         model.setRecompute(cfg.recompute());
+        model.setPatchDropout(new PatchDropout(cfg.patchDropout(), 0)); // fails early if the tower has no patches
+        model.setPatchDropout(PatchDropout.OFF);
         ContrastiveModel.LossKind lossKind = cfg.loss() == null ? model.defaultLoss()
                 : ContrastiveModel.LossKind.valueOf(cfg.loss().toUpperCase(Locale.ROOT));
         Preprocessor pre = new Preprocessor(preprocess);
@@ -162,6 +165,7 @@ public final class Trainer {
                         int batchIndex = it.position();
                         Batch batch = it.next();
                         double lr = schedule.lr(step);
+                        model.setPatchDropout(patchDropout(epoch, step));
                         model.parameters().zeroGrad();
                         Tape tape = Tape.create();
                         Variable loss = model.loss(tape, batch.pixels(), batch.tokens(), lossKind, cfg.lossChunk());
@@ -191,6 +195,7 @@ public final class Trainer {
                                     endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : it.position()));
                         }
                     }
+                    model.setPatchDropout(PatchDropout.OFF);
                     boolean lastEpoch = epoch + 1 >= epochs || step >= total;
                     if (test != null && ((epoch + 1) % cfg.evalEveryEpochs() == 0 || lastEpoch)) {
                         accuracy = FashionEval.zeroShot(new TrainableEmbeddingModel(model, tokenizer, preprocess), test,
@@ -220,6 +225,14 @@ public final class Trainer {
             return new Summary(finalDir, step, lastLoss, trainSeconds,
                     trainSeconds > 0 ? imagesSeen / trainSeconds : 0, accuracy);
         }
+    }
+
+    /** The patch dropout of a step: its own seed, so that a resumed run drops the same patches. */
+    private PatchDropout patchDropout(int epoch, int step) {
+        if (cfg.patchDropout() == 0 || (cfg.patchDropoutEpochs() > 0 && epoch >= cfg.patchDropoutEpochs())) {
+            return PatchDropout.OFF;
+        }
+        return new PatchDropout(cfg.patchDropout(), cfg.seed() * 0x9E3779B97F4A7C15L + step);
     }
 
     private void writeMetrics(BufferedWriter w, TrainListener.StepStats s) throws IOException {

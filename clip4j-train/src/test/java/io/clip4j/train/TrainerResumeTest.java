@@ -28,6 +28,8 @@ class TrainerResumeTest {
         json.put("eval_every_epochs", 0);
         json.put("checkpoint_every_steps", 3);
         json.put("seed", 7);
+        json.put("patch_dropout", 0.25); // FLIP's masking in the first epoch, every patch in the second
+        json.put("patch_dropout_epochs", 1);
         return TrainConfig.merge(TrainConfig.defaults(), json);
     }
 

@@ -87,6 +87,11 @@ public final class ContrastiveModel {
         text.setRecompute(recompute);
     }
 
+    /** Patch dropout of the image tower for the following forward passes (see {@link PatchDropout}). */
+    public void setPatchDropout(PatchDropout dropout) {
+        visual.setPatchDropout(dropout);
+    }
+
     /** L2-normalised image embeddings {@code [batch, embed]}. */
     public Variable encodeImages(Tape tape, float[] pixels, int batch) {
         return Norms.l2Normalize(tape, visual.forward(tape, pixels, batch));

@@ -15,4 +15,16 @@ public interface ImageTower {
     /** Activation recomputation per transformer block (no effect on towers without blocks). */
     default void setRecompute(boolean recompute) {
     }
+
+    /**
+     * Patch dropout for the following forward passes ({@link PatchDropout#OFF} to stop). Only towers made of
+     * patch tokens support it.
+     *
+     * @throws IllegalArgumentException if {@code dropout} is active and this tower has no patch tokens
+     */
+    default void setPatchDropout(PatchDropout dropout) {
+        if (dropout.active()) {
+            throw new IllegalArgumentException("patch_dropout needs a ViT image tower, not " + getClass().getSimpleName());
+        }
+    }
 }

@@ -36,6 +36,7 @@ public final class VisionTransformer implements ImageTower {
     private final LayerNorm lnPost;
     private final Projection openAiProj;  // x @ proj (OpenAI)
     private final Linear hfProj;          // visual_projection (HF)
+    private volatile PatchDropout patchDropout = PatchDropout.OFF;
 
     private VisionTransformer(ClipConfig.Vision cfg, Variable patchWeight, Variable classEmbedding,
                               Variable positionalEmbedding, LayerNorm lnPre, Transformer transformer, LayerNorm lnPost,
@@ -110,16 +111,56 @@ public final class VisionTransformer implements ImageTower {
     }
 
     @Override
-    public Variable forward(Tape tape, float[] pixels, int batch) {
+    public void setPatchDropout(PatchDropout dropout) {
+        this.patchDropout = java.util.Objects.requireNonNull(dropout, "dropout");
+    }
+
+    /** Patch tokens per image. */
+    int patches() {
         int grid = imageSize / patch;
-        int patches = grid * grid;
-        int len = patches + 1;
+        return grid * grid;
+    }
+
+    @Override
+    public Variable forward(Tape tape, float[] pixels, int batch) {
+        PatchDropout dropout = patchDropout;
+        return forward(tape, pixels, batch, dropout.active() ? dropout.choose(batch, patches()) : null);
+    }
+
+    /** The forward pass keeping only the patches {@code kept[b]} (ascending) of image {@code b}; null: all. */
+    Variable forward(Tape tape, float[] pixels, int batch, int[][] kept) {
+        int patches = patches();
+        int pp = 3 * patch * patch;
         float[] cols = Convolutions.patches(pixels, batch, 3, imageSize, patch);
-        Variable x = Variable.constant(cols, batch * patches, 3 * patch * patch);
-        Variable w2d = patchWeight.view(tape, width, 3 * patch * patch);
-        x = Linears.linear(tape, x, w2d, null);
-        x = Indexing.prependTokens(tape, classEmbedding, x, batch);
-        x = Elementwise.addRepeated(tape, x, positionalEmbedding);
+        int keep = kept == null ? patches : kept[0].length;
+        int len = keep + 1;
+        Variable x;
+        if (kept == null) {
+            x = Variable.constant(cols, batch * patches, pp);
+            x = Linears.linear(tape, x, patchWeight.view(tape, width, pp), null);
+            x = Indexing.prependTokens(tape, classEmbedding, x, batch);
+            x = Elementwise.addRepeated(tape, x, positionalEmbedding);
+        } else {
+            // Dropping a patch before the patchify product is the same as dropping its token after adding the
+            // positional embedding (open_clip's order): both act on each patch alone.
+            float[] keptCols = new float[Math.multiplyExact(batch * keep, pp)];
+            int[] positions = new int[batch * len];
+            for (int b = 0; b < batch; b++) {
+                positions[b * len] = 0;
+                if (kept[b].length != keep) {
+                    throw new IllegalArgumentException("every image must keep as many patches as the first");
+                }
+                for (int j = 0; j < keep; j++) {
+                    int src = kept[b][j];
+                    System.arraycopy(cols, (b * patches + src) * pp, keptCols, (b * keep + j) * pp, pp);
+                    positions[b * len + 1 + j] = 1 + src;
+                }
+            }
+            x = Variable.constant(keptCols, batch * keep, pp);
+            x = Linears.linear(tape, x, patchWeight.view(tape, width, pp), null);
+            x = Indexing.prependTokens(tape, classEmbedding, x, batch);
+            x = Elementwise.add(tape, x, Indexing.embedding(tape, positionalEmbedding, positions));
+        }
         x = lnPre.forward(tape, x);
         x = transformer.forward(tape, x, Sequences.uniform(batch, len), false, null);
         int[] cls = new int[batch];
