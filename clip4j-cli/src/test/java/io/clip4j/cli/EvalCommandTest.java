@@ -16,30 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvalCommandTest {
 
     /** Runs the CLI and returns exit code, stdout and stderr. */
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void zeroShotJsonOnAnyClipCheckpoint() throws Exception {
         Path model = TrainStepCommandTest.fixture("clip-vit-openai-tiny");
-        Run r = run("eval", "zero-shot", "--model", model.toString(), "--limit", "40", "--json");
-        assertEquals(0, r.code(), r.err());
+        CliRunner.Result r = CliRunner.run("eval", "zero-shot", "--model", model.toString(), "--limit", "40", "--json");
+        assertEquals(0, r.exitCode(), r.err());
         JsonNode j = Json.MAPPER.readTree(r.out());
         double acc = j.get("accuracy").asDouble();
         assertTrue(acc >= 0 && acc <= 1, r.out());
@@ -49,10 +32,10 @@ class EvalCommandTest {
     @Test
     void badArgumentsAreUsageErrors() {
         Path model = TrainStepCommandTest.fixture("clip-vit-openai-tiny");
-        assertEquals(2, run("eval", "zero-shot", "--model", model.toString(), "--dataset", "cifar10").code());
-        assertEquals(2, run("eval", "zero-shot", "--model", model.toString(), "--split", "val").code());
-        Run r = run("eval", "zero-shot", "--model", TrainStepCommandTest.fixture("vit-hf-tiny").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, CliRunner.run("eval", "zero-shot", "--model", model.toString(), "--dataset", "cifar10").exitCode());
+        assertEquals(2, CliRunner.run("eval", "zero-shot", "--model", model.toString(), "--split", "val").exitCode());
+        CliRunner.Result r = CliRunner.run("eval", "zero-shot", "--model", TrainStepCommandTest.fixture("vit-hf-tiny").toString());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("classifier"), r.err());
     }
 
@@ -61,8 +44,8 @@ class EvalCommandTest {
     void theDefaultModelIsUsedWithANoticeAndReachesItsAccuracy() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(repo.resolve("models/default/model.safetensors")), "models/default is missing");
-        Run r = run("eval", "zero-shot", "--json");
-        assertEquals(0, r.code(), r.err());
+        CliRunner.Result r = CliRunner.run("eval", "zero-shot", "--json");
+        assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("Fashion-MNIST demo"), r.err());
         JsonNode j = Json.MAPPER.readTree(r.out());
         assertEquals(10_000, j.get("total").asInt());

@@ -24,25 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code clip4j index} and {@code clip4j search} end to end, with the tiny fixture model. */
 class IndexSearchCommandTest {
 
-    /** What one CLI run printed and returned. */
-    record Run(int code, String out, String err) {
-    }
 
-    private static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static Path fixture(String name) {
         String prop = System.getProperty("clip4j.testdata");
@@ -81,8 +63,8 @@ class IndexSearchCommandTest {
         Files.write(corrupt, new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3});
         String index = tmp.resolve("index").toString();
 
-        Run first = cli("index", "--model", model, "--index", index, photos.toString(), "--json");
-        assertEquals(0, first.code(), first.err());
+        CliRunner.Result first = CliRunner.run("index", "--model", model, "--index", index, photos.toString(), "--json");
+        assertEquals(0, first.exitCode(), first.err());
         JsonNode r1 = json(first.out());
         assertEquals(241, r1.get("found").asInt());
         assertEquals(240, r1.get("added").asInt());
@@ -91,8 +73,8 @@ class IndexSearchCommandTest {
         assertTrue(!r1.get("skipped_files").get(0).get("reason").asText().isBlank());
         assertEquals(240, r1.get("images").asInt());
 
-        Run second = cli("index", "--model", model, "--index", index, photos.toString());
-        assertEquals(0, second.code(), second.err());
+        CliRunner.Result second = CliRunner.run("index", "--model", model, "--index", index, photos.toString());
+        assertEquals(0, second.exitCode(), second.err());
         assertTrue(second.out().contains("added 0, updated 0, removed 0, unchanged 240, skipped 1"), second.out());
         assertTrue(second.out().contains("nothing to embed"), second.out());
         assertTrue(second.err().contains("skipped " + corrupt.toAbsolutePath().normalize()), second.err());
@@ -101,26 +83,26 @@ class IndexSearchCommandTest {
         image(files.get(1), 10_001);
         Files.delete(files.get(2));
         image(photos.resolve("d3/new.bmp.png"), 10_002);
-        JsonNode r3 = json(cli("index", "--model", model, "--index", index, photos.toString(), "--json").out());
+        JsonNode r3 = json(CliRunner.run("index", "--model", model, "--index", index, photos.toString(), "--json").out());
         assertEquals(List.of(1, 1, 1, 238, 1), List.of(r3.get("added").asInt(), r3.get("updated").asInt(),
                 r3.get("removed").asInt(), r3.get("unchanged").asInt(), r3.get("skipped").asInt()));
 
         // --paths: absolute paths only, best first; an indexed image finds itself first
-        Run paths = cli("search", "--model", model, "--index", index, "--image", files.get(5).toString(), "--top", "7", "--paths");
-        assertEquals(0, paths.code(), paths.err());
+        CliRunner.Result paths = CliRunner.run("search", "--model", model, "--index", index, "--image", files.get(5).toString(), "--top", "7", "--paths");
+        assertEquals(0, paths.exitCode(), paths.err());
         List<String> lines = paths.out().lines().toList();
         assertEquals(7, lines.size());
         assertEquals(files.get(5).toString(), lines.getFirst());
         lines.forEach(l -> assertTrue(Path.of(l).isAbsolute() && Files.isRegularFile(Path.of(l)), l));
 
         // --json with a weighted text combination; HNSW and --exact agree on a small index
-        Run js = cli("search", "--model", model, "--index", index, "a red bicycle", "--minus", "a car",
+        CliRunner.Result js = CliRunner.run("search", "--model", model, "--index", index, "a red bicycle", "--minus", "a car",
                 "--weights", "1,0.5", "--top", "5", "--json");
-        assertEquals(0, js.code(), js.err());
+        assertEquals(0, js.exitCode(), js.err());
         JsonNode doc = json(js.out());
         assertEquals(-0.5, doc.get("query").get(1).get("weight").asDouble());
         assertEquals(5, doc.get("hits").size());
-        JsonNode exact = json(cli("search", "--model", model, "--index", index, "a red bicycle", "--minus", "a car",
+        JsonNode exact = json(CliRunner.run("search", "--model", model, "--index", index, "a red bicycle", "--minus", "a car",
                 "--weights", "1,0.5", "--top", "5", "--json", "--exact").out());
         assertEquals(doc.get("hits"), exact.get("hits"));
         double prev = Double.MAX_VALUE;
@@ -129,7 +111,7 @@ class IndexSearchCommandTest {
             prev = h.get("score").asDouble();
         }
 
-        Run human = cli("search", "--model", model, "--index", index, "a photo", "--top", "3");
+        CliRunner.Result human = CliRunner.run("search", "--model", model, "--index", index, "a photo", "--top", "3");
         assertEquals(3, human.out().lines().count(), human.out());
         assertTrue(human.out().lines().findFirst().orElseThrow().matches("\\s+1\\s+-?\\d\\.\\d{4}\\s+/.*"), human.out());
     }
@@ -140,27 +122,27 @@ class IndexSearchCommandTest {
         Path photos = tmp.resolve("photos");
         image(photos.resolve("a.png"), 1);
         String index = tmp.resolve("index").toString();
-        assertEquals(0, cli("index", "--model", model, "--index", index, photos.toString()).code());
+        assertEquals(0, CliRunner.run("index", "--model", model, "--index", index, photos.toString()).exitCode());
 
-        Run other = cli("search", "--model", fixture("clip-vit-hf-tiny").toString(), "--index", index, "x");
-        assertEquals(1, other.code());
+        CliRunner.Result other = CliRunner.run("search", "--model", fixture("clip-vit-hf-tiny").toString(), "--index", index, "x");
+        assertEquals(1, other.exitCode());
         assertTrue(other.err().contains("was built with model 'clip-vit-openai-tiny'")
                 && other.err().contains("'clip-vit-hf-tiny'"), other.err());
-        Run otherIndex = cli("index", "--model", fixture("clip-vit-hf-tiny").toString(), "--index", index, photos.toString());
-        assertEquals(1, otherIndex.code());
+        CliRunner.Result otherIndex = CliRunner.run("index", "--model", fixture("clip-vit-hf-tiny").toString(), "--index", index, photos.toString());
+        assertEquals(1, otherIndex.exitCode());
 
-        Run missing = cli("search", "--model", model, "--index", tmp.resolve("nope").toString(), "x");
-        assertEquals(1, missing.code());
+        CliRunner.Result missing = CliRunner.run("search", "--model", model, "--index", tmp.resolve("nope").toString(), "x");
+        assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no index here"), missing.err());
 
-        Run noQuery = cli("search", "--model", model, "--index", index);
-        assertEquals(2, noQuery.code());
-        Run badWeights = cli("search", "--model", model, "--index", index, "x", "--weights", "1,2");
-        assertEquals(2, badWeights.code());
+        CliRunner.Result noQuery = CliRunner.run("search", "--model", model, "--index", index);
+        assertEquals(2, noQuery.exitCode());
+        CliRunner.Result badWeights = CliRunner.run("search", "--model", model, "--index", index, "x", "--weights", "1,2");
+        assertEquals(2, badWeights.exitCode());
         assertTrue(badWeights.err().contains("--weights has 2 values for 1"), badWeights.err());
-        Run both = cli("search", "--model", model, "--index", index, "x", "--json", "--paths");
-        assertEquals(2, both.code());
-        Run noDir = cli("index", "--model", model, "--index", index, tmp.resolve("nodir").toString());
-        assertEquals(2, noDir.code());
+        CliRunner.Result both = CliRunner.run("search", "--model", model, "--index", index, "x", "--json", "--paths");
+        assertEquals(2, both.exitCode());
+        CliRunner.Result noDir = CliRunner.run("index", "--model", model, "--index", index, tmp.resolve("nodir").toString());
+        assertEquals(2, noDir.exitCode());
     }
 }
