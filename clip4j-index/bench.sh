@@ -2,6 +2,7 @@
 # Dev benchmarks of clip4j-index (not part of the test suite).
 #   clip4j-index/bench.sh recall [--n 1000000 --dim 512 --clusters 4000 --m 16 --beam 100 --dir D ...]
 #   clip4j-index/bench.sh throughput --model M --images DIR [--generate 200] [--batch 16 --decoders N]
+#   clip4j-index/bench.sh decode --images DIR [--model M] [--threads 2] [--rounds 2] [--files N]
 # JAVA_OPTS sets the heap (default -Xmx8g). This worktree's clip4j-core classes come first on the class path.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +16,8 @@ mvn -q -B -o -pl clip4j-index dependency:build-classpath -Dmdep.outputFile="$cpf
 case "${1:-}" in
   recall) main=io.clip4j.index.RecallBenchmark ;;
   throughput) main=io.clip4j.index.ThroughputBenchmark ;;
-  *) echo "usage: $0 recall|throughput [--name value]..." >&2; exit 2 ;;
+  decode) main=io.clip4j.index.DecodeBenchmark ;;
+  *) echo "usage: $0 recall|throughput|decode [--name value]..." >&2; exit 2 ;;
 esac
 shift
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:--Xmx8g} \

@@ -32,8 +32,13 @@ import java.util.Locale;
  */
 final class JpegDecoder {
 
-    private static final int SCALEBITS = 16;
-    private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    static final int SCALEBITS = 16;
+    static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    /** libjpeg's {@code FIX(x)} multipliers of {@code build_ycc_rgb_table}: the tables are these times (c - 128). */
+    static final int FIX_CR_R = (int) fix(1.40200);
+    static final int FIX_CB_B = (int) fix(1.77200);
+    static final int FIX_CR_G = (int) fix(0.71414);
+    static final int FIX_CB_G = (int) fix(0.34414);
     private static final int[] CR_R = new int[256];
     private static final int[] CB_B = new int[256];
     private static final int[] CR_G = new int[256];
@@ -46,6 +51,16 @@ final class JpegDecoder {
             CB_B[i] = (int) ((fix(1.77200) * x + ONE_HALF) >> SCALEBITS);
             CR_G[i] = (int) (-fix(0.71414) * x);
             CB_G[i] = (int) (-fix(0.34414) * x + ONE_HALF);
+        }
+    }
+
+    /** {@code RANGE_LIMIT[v + LIMIT_OFFSET]} = v clamped to 0..255, for v in -384..639 (libjpeg's range limit). */
+    private static final int LIMIT_OFFSET = 384;
+    private static final byte[] RANGE_LIMIT = new byte[1024];
+
+    static {
+        for (int i = 0; i < RANGE_LIMIT.length; i++) {
+            RANGE_LIMIT[i] = (byte) Math.clamp(i - LIMIT_OFFSET, 0, 255);
         }
     }
 
@@ -70,6 +85,14 @@ final class JpegDecoder {
     }
 
     static DecodedImage decode(ImageInputStream in, String name, long maxPixels) throws IOException {
+        return decode(in, name, maxPixels, false);
+    }
+
+    /**
+     * @param reference {@code true} for the plain reference path (every band copied to a plane, converted with
+     *                  the lookup tables into a new array), against which the fast paths are tested
+     */
+    static DecodedImage decode(ImageInputStream in, String name, long maxPixels, boolean reference) throws IOException {
         Header h = readHeader(in, name);
         ImageIoSupport.checkPixels(name, "image", h.width(), h.height(), maxPixels);
         int nc = h.components();
@@ -99,6 +122,19 @@ final class JpegDecoder {
             throw new ImageDecodeException(name + ": JPEG decoder returned " + raster.getWidth() + "x"
                     + raster.getHeight() + "x" + raster.getNumBands() + ", header says " + w + "x" + ht + "x" + nc);
         }
+        if (!reference && nc != 4 && !hasH1V2Component(h)) {
+            byte[] interleaved = interleavedBytes(raster);
+            if (interleaved != null) {
+                // The usual case: convert the reader's own buffer in place, no plane copies.
+                if (nc == 1) {
+                    return new DecodedImage(w, ht, ImageMode.L, interleaved, null, "JPEG");
+                }
+                if (isYcc(h)) {
+                    ImageKernels.get().yccToRgbInPlace(interleaved);
+                }
+                return new DecodedImage(w, ht, ImageMode.RGB, interleaved, null, "JPEG");
+            }
+        }
         byte[][] planes = new byte[nc][];
         for (int c = 0; c < nc; c++) {
             planes[c] = plane(raster, c);
@@ -109,6 +145,61 @@ final class JpegDecoder {
             case 3 -> new DecodedImage(w, ht, ImageMode.RGB, toRgb(h, planes), null, "JPEG");
             default -> new DecodedImage(w, ht, ImageMode.CMYK, toPilCmyk(h, planes), null, "JPEG");
         };
+    }
+
+    /**
+     * The raster's own buffer when it is exactly {@code width * height} pixels of {@code bands} interleaved
+     * bytes in band order, no padding (what ImageIO's JPEG reader allocates); otherwise {@code null}.
+     */
+    private static byte[] interleavedBytes(Raster raster) {
+        int nb = raster.getNumBands();
+        if (!(raster.getDataBuffer() instanceof DataBufferByte db) || db.getNumBanks() != 1 || db.getOffset() != 0
+                || !(raster.getSampleModel() instanceof ComponentSampleModel sm)
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+                || sm.getPixelStride() != nb || sm.getScanlineStride() != raster.getWidth() * nb) {
+            return null;
+        }
+        int[] offsets = sm.getBandOffsets();
+        int[] banks = sm.getBankIndices();
+        for (int b = 0; b < nb; b++) {
+            if (offsets[b] != b || banks[b] != 0) {
+                return null;
+            }
+        }
+        byte[] data = db.getData();
+        return data.length == (long) raster.getWidth() * raster.getHeight() * nb ? data : null;
+    }
+
+    private static boolean hasH1V2Component(Header h) {
+        int hMax = 0;
+        int vMax = 0;
+        for (int c = 0; c < h.components(); c++) {
+            hMax = Math.max(hMax, h.hSamp()[c]);
+            vMax = Math.max(vMax, h.vSamp()[c]);
+        }
+        for (int c = 0; c < h.components(); c++) {
+            if (h.hSamp()[c] == hMax && h.vSamp()[c] * 2 == vMax) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** libjpeg's {@code ycc_rgb_convert} on {@code pixels} interleaved Y, Cb, Cr pixels from {@code from}, in place. */
+    static void yccToRgbInPlace(byte[] px, int from, int pixels) {
+        byte[] limit = RANGE_LIMIT;
+        int[] crR = CR_R;
+        int[] cbB = CB_B;
+        int[] crG = CR_G;
+        int[] cbG = CB_G;
+        for (int p = from * 3, end = (from + pixels) * 3; p < end; p += 3) {
+            int y = (px[p] & 255) + LIMIT_OFFSET;
+            int cb = px[p + 1] & 255;
+            int cr = px[p + 2] & 255;
+            px[p] = limit[y + crR[cr]];
+            px[p + 1] = limit[y + ((cbG[cb] + crG[cr]) >> SCALEBITS)];
+            px[p + 2] = limit[y + cbB[cb]];
+        }
     }
 
     private static byte[] plane(Raster raster, int band) {

@@ -24,7 +24,34 @@ public final class PilResize {
 
     /** Fractional bits of the fixed-point coefficients ({@code PRECISION_BITS} in Resample.c). */
     static final int PRECISION_BITS = 32 - 8 - 2;
-    private static final int HALF = 1 << (PRECISION_BITS - 1);
+    static final int HALF = 1 << (PRECISION_BITS - 1);
+
+    /** Pillow's and libjpeg's loops: the reference {@link ImageKernels}. */
+    static final ImageKernels SCALAR_KERNELS = new ImageKernels() {
+        @Override
+        public String name() {
+            return "scalar";
+        }
+
+        @Override
+        public byte[] horizontal(byte[] src, int srcWidth, int channels, int firstRow, int rows, int width,
+                                 Coefficients co) {
+            byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, rows), channels)];
+            horizontalRows(src, srcWidth, channels, firstRow, 0, rows, width, co, out);
+            return out;
+        }
+
+        @Override
+        public byte[] vertical(byte[] src, int width, int channels, int srcRows, int rowOffset, int height,
+                               Coefficients co) {
+            return verticalPass(src, width, channels, srcRows, rowOffset, height, co);
+        }
+
+        @Override
+        public void yccToRgbInPlace(byte[] px) {
+            JpegDecoder.yccToRgbInPlace(px, 0, px.length / 3);
+        }
+    };
 
     private PilResize() {
     }
@@ -35,6 +62,11 @@ public final class PilResize {
      * @return a new image of the same mode (and palette); never {@code image} itself
      */
     public static DecodedImage resize(DecodedImage image, int width, int height, Resample filter) {
+        return resize(image, width, height, filter, ImageKernels.get());
+    }
+
+    /** {@link #resize(DecodedImage, int, int, Resample)} with the given convolution passes (for tests). */
+    static DecodedImage resize(DecodedImage image, int width, int height, Resample filter, ImageKernels passes) {
         Objects.requireNonNull(filter, "filter");
         checkSize(width, height);
         int c = image.mode().channels();
@@ -48,12 +80,12 @@ public final class PilResize {
         }
         if (mode.hasAlpha()) {
             byte[] premultiplied = PilConvert.premultiply(image.pixels(), c);
-            byte[] out = resample(premultiplied, image.width(), image.height(), c, width, height, filter);
+            byte[] out = resample(premultiplied, image.width(), image.height(), c, width, height, filter, passes);
             PilConvert.unpremultiplyInPlace(out, c);
             return image.withPixels(width, height, out);
         }
         return image.withPixels(width, height,
-                resample(image.pixels(), image.width(), image.height(), c, width, height, filter));
+                resample(image.pixels(), image.width(), image.height(), c, width, height, filter, passes));
     }
 
     /**
@@ -65,6 +97,11 @@ public final class PilResize {
      */
     public static byte[] resample(byte[] src, int srcWidth, int srcHeight, int channels,
                                   int width, int height, Resample filter) {
+        return resample(src, srcWidth, srcHeight, channels, width, height, filter, ImageKernels.get());
+    }
+
+    static byte[] resample(byte[] src, int srcWidth, int srcHeight, int channels,
+                           int width, int height, Resample filter, ImageKernels passes) {
         if (filter == Resample.NEAREST) {
             throw new IllegalArgumentException("NEAREST is not a convolution filter; use nearest()");
         }
@@ -84,12 +121,12 @@ public final class PilResize {
             int first = needVertical ? vertical.first() : 0;
             int last = needVertical ? vertical.last() : srcHeight;
             Coefficients horizontal = Coefficients.compute(srcWidth, width, filter);
-            current = horizontalPass(src, srcWidth, channels, first, last - first, width, horizontal);
+            current = passes.horizontal(src, srcWidth, channels, first, last - first, width, horizontal);
             currentHeight = last - first;
             rowOffset = first;
         }
         if (needVertical) {
-            current = verticalPass(current, width, channels, currentHeight, rowOffset, height, vertical);
+            current = passes.vertical(current, width, channels, currentHeight, rowOffset, height, vertical);
         }
         return current;
     }
@@ -135,15 +172,18 @@ public final class PilResize {
         return out;
     }
 
-    private static byte[] horizontalPass(byte[] src, int srcWidth, int channels, int firstRow, int rows,
-                                         int width, Coefficients co) {
-        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, rows), channels)];
+    /**
+     * Horizontal pass of rows {@code rowFrom .. rowTo - 1} (counted from {@code firstRow}) into {@code out},
+     * which holds the pass's rows from {@code firstRow} on.
+     */
+    static void horizontalRows(byte[] src, int srcWidth, int channels, int firstRow, int rowFrom, int rowTo,
+                               int width, Coefficients co, byte[] out) {
         int[] bounds = co.bounds;
         int[] kk = co.kernel;
         int ksize = co.ksize;
         int srcStride = srcWidth * channels;
         int outStride = width * channels;
-        for (int y = 0; y < rows; y++) {
+        for (int y = rowFrom; y < rowTo; y++) {
             int inRow = (y + firstRow) * srcStride;
             int outRow = y * outStride;
             switch (channels) {
@@ -203,11 +243,10 @@ public final class PilResize {
                 }
             }
         }
-        return out;
     }
 
     /** Vertical pass; {@code rowOffset} is the source row that {@code src} row 0 corresponds to. */
-    private static byte[] verticalPass(byte[] src, int width, int channels, int srcRows, int rowOffset,
+    static byte[] verticalPass(byte[] src, int width, int channels, int srcRows, int rowOffset,
                                        int height, Coefficients co) {
         int stride = width * channels;
         byte[] out = new byte[Math.multiplyExact(stride, height)];
@@ -243,7 +282,7 @@ public final class PilResize {
         return out;
     }
 
-    private static byte clip8(int ss) {
+    static byte clip8(int ss) {
         int v = ss >> PRECISION_BITS;
         return (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
