@@ -1,11 +1,25 @@
 package io.clip4j.nn;
 
 import io.clip4j.tensor.Activation;
+import io.clip4j.tensor.Parallel;
+
+import java.util.List;
+import java.util.function.IntFunction;
 
 /** Builds the pre-norm transformer block from each checkpoint layout's key names. */
 public final class Blocks {
 
     private Blocks() {
+    }
+
+    /**
+     * Layers {@code 0 .. n-1}, built concurrently: each layer is read and packed on one compute thread, so
+     * that allocating, zeroing and first touching the packed arrays (most of a model load, the kernel's page
+     * faults included) proceed on every core at once instead of only the copying. Errors are those of the
+     * lowest failing layer, as when building them in order.
+     */
+    public static List<ResidualAttentionBlock> build(int n, IntFunction<ResidualAttentionBlock> layer) {
+        return Parallel.map(n, layer);
     }
 
     /** {@code ln_1, attn.in_proj_*, attn.out_proj, ln_2, mlp.c_fc, mlp.c_proj}. */

@@ -102,28 +102,42 @@ public final class WeightSource {
     public PackedMatrix getPacked(String name, int rows, int cols) {
         String key = key(name);
         TensorInfo info = file.info(key);
-        if (info == null || info.dtype() != DType.F32) {
+        PackedMatrix.Encoding enc = info == null ? null : encoding(info.dtype());
+        if (enc == null) {
             return PackedMatrix.ofRows(get(name, rows, cols), 0, rows, cols);
         }
         checkShape(info, new int[]{rows, cols});
         used.add(key);
-        // F32 as stored: pack straight from the mapped bytes, with no row-major copy to collect.
-        PackedMatrix p = PackedMatrix.ofRows(file.bytes(key), rows, cols);
+        // Pack straight from the stored bytes (widening half precision on the way), with no row-major
+        // float32 copy to allocate and collect.
+        PackedMatrix p = PackedMatrix.ofStackedRows(new MemorySegment[]{file.bytes(key)}, new int[]{rows}, cols, enc);
         releaseMapping(key);
         return p;
+    }
+
+    /** How {@link PackedMatrix} reads {@code dtype} in place, or null when it must be converted first. */
+    private static PackedMatrix.Encoding encoding(DType dtype) {
+        return switch (dtype) {
+            case F32 -> PackedMatrix.Encoding.F32;
+            case F16 -> PackedMatrix.Encoding.F16;
+            case BF16 -> PackedMatrix.Encoding.BF16;
+            default -> null;
+        };
     }
 
     /**
      * Reads {@code name [rows, cols]} under each of {@code sources} (e.g. the separate query, key and value
      * projections) stacked into one {@code [sources.length * rows, cols]} matrix packed for the GEMM
-     * kernels. When all are F32 in one file they are packed straight from the mapped bytes, with no
-     * row-major copy of the whole in between.
+     * kernels. When all are F32, F16 or BF16 alike in one file they are packed straight from the mapped
+     * bytes, with no row-major copy of the whole in between.
      */
     public static PackedMatrix getStackedPacked(String name, int rows, int cols, WeightSource... sources) {
         boolean mapped = true;
+        TensorInfo firstInfo = sources[0].file.info(sources[0].key(name));
+        PackedMatrix.Encoding enc = firstInfo == null ? null : encoding(firstInfo.dtype());
         for (WeightSource src : sources) {
             TensorInfo info = src.file.info(src.key(name));
-            mapped &= info != null && info.dtype() == DType.F32 && src.file == sources[0].file;
+            mapped &= enc != null && info != null && info.dtype() == firstInfo.dtype() && src.file == sources[0].file;
         }
         if (!mapped) {
             float[] w = new float[Math.multiplyExact(sources.length * rows, cols)];
@@ -142,7 +156,7 @@ public final class WeightSource {
             parts[i] = src.file.bytes(key);
             counts[i] = rows;
         }
-        PackedMatrix p = PackedMatrix.ofStackedRows(parts, counts, cols);
+        PackedMatrix p = PackedMatrix.ofStackedRows(parts, counts, cols, enc);
         for (WeightSource src : sources) {
             src.releaseMapping(src.key(name));
         }

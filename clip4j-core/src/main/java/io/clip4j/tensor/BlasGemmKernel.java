@@ -2,8 +2,10 @@ package io.clip4j.tensor;
 
 /**
  * {@link GemmKernel} over a native {@code cblas_sgemm}. {@link Gemm} hands it whole blocks (one call per
- * task, see {@link Gemm}); {@link PackedMatrix} packs for it a single panel as wide as the matrix, i.e.
- * {@code W^T [k, n]} row-major, which is what a row-major {@code A W^T} call wants.
+ * task, see {@link Gemm}); {@link PackedMatrix} packs for it panels of width 1, i.e. {@code W [n, k]}
+ * row-major as the checkpoint stores it, multiplied with {@code transB}: loading is then a plain copy of the
+ * stored rows, and OpenBLAS is as fast with {@code A W^T} as with {@code A (W^T)} (measured for ViT-B/32's
+ * shapes at 50 and 1600 rows).
  */
 final class BlasGemmKernel implements GemmKernel {
 
@@ -25,10 +27,10 @@ final class BlasGemmKernel implements GemmKernel {
         return 8;
     }
 
-    /** "As wide as the matrix": {@link PackedMatrix} clamps this to {@code n}. */
+    /** Row-major {@code W} (panels one output feature wide). */
     @Override
     public int nr() {
-        return Integer.MAX_VALUE;
+        return 1;
     }
 
     @Override

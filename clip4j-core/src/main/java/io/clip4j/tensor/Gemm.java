@@ -43,7 +43,10 @@ public final class Gemm {
                                 float[] c, int cOff, int ldc, float[] bias, Activation act, boolean accumulate,
                                 boolean parallel) {
         if (kern instanceof BlasGemmKernel blas) {
-            if (w.nr() >= w.n()) { // one panel: W^T [k, n] row-major with row stride nr
+            if (w.nr() == 1) { // panels of one: W [n, k] row-major
+                blas(blas, m, w.n(), w.k(), a, aOff, lda, w.data(), 0, w.k(), true, c, cOff, ldc, bias, act,
+                        accumulate, parallel);
+            } else if (w.nr() >= w.n()) { // one panel: W^T [k, n] row-major with row stride nr
                 blas(blas, m, w.n(), w.k(), a, aOff, lda, w.data(), 0, w.nr(), false, c, cOff, ldc, bias, act,
                         accumulate, parallel);
             } else {

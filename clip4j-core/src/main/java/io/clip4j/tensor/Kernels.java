@@ -69,7 +69,6 @@ public interface Kernels {
 
     /** Holder for the one-time selection. */
     final class KernelSelection {
-        private static final Logger LOG = System.getLogger("io.clip4j");
         static final Kernels DEFAULT = select();
 
         private KernelSelection() {
@@ -81,7 +80,7 @@ public interface Kernels {
                 return ScalarKernels.INSTANCE;
             }
             if (!vectorModulePresent()) {
-                LOG.log(Logger.Level.INFO, "clip4j: jdk.incubator.vector is not available "
+                NativeBlas.log().log(Logger.Level.INFO, "clip4j: jdk.incubator.vector is not available "
                         + "(start the JVM with --add-modules jdk.incubator.vector); using scalar kernels");
                 return withBlas(ScalarKernels.INSTANCE);
             }
@@ -89,7 +88,7 @@ public interface Kernels {
             try {
                 base = VectorKernelsLoader.load();
             } catch (LinkageError | RuntimeException e) {
-                LOG.log(Logger.Level.INFO, "clip4j: vector kernels unavailable (" + e + "); using scalar kernels");
+                NativeBlas.log().log(Logger.Level.INFO, "clip4j: vector kernels unavailable (" + e + "); using scalar kernels");
                 base = ScalarKernels.INSTANCE;
             }
             return withBlas(base);

@@ -22,7 +22,6 @@ import java.util.Optional;
  */
 final class NativeBlas {
 
-    private static final Logger LOG = System.getLogger("io.clip4j");
     private static final List<String> LIBRARIES = List.of("libopenblas.so.0", "libopenblas.so", "libopenblas.dylib");
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
@@ -30,6 +29,14 @@ final class NativeBlas {
 
     private final MethodHandle sgemm;
     private final String library;
+
+    /**
+     * clip4j's logger, obtained only when there is something to say: looking it up starts the JDK's logging
+     * back end, which costs tens of milliseconds of every start otherwise.
+     */
+    static Logger log() {
+        return System.getLogger("io.clip4j");
+    }
 
     private NativeBlas(MethodHandle sgemm, String library) {
         this.sgemm = sgemm;
@@ -69,7 +76,7 @@ final class NativeBlas {
             } catch (IllegalArgumentException e) {
                 // not installed under this name: try the next
             } catch (Throwable e) {
-                LOG.log(Logger.Level.INFO, "clip4j: " + name + " found but not usable (" + e + ")");
+                log().log(Logger.Level.INFO, "clip4j: " + name + " found but not usable (" + e + ")");
             }
         }
         return Optional.empty();
@@ -107,7 +114,7 @@ final class NativeBlas {
                 case "openblas" -> {
                     Optional<NativeBlas> b = load();
                     if (b.isEmpty()) {
-                        LOG.log(Logger.Level.INFO, "clip4j: -Dclip4j.blas=openblas but no OpenBLAS library was found "
+                        log().log(Logger.Level.INFO, "clip4j: -Dclip4j.blas=openblas but no OpenBLAS library was found "
                                 + "(Debian: apt-get install libopenblas0); using the Java GEMM");
                     }
                     return b;

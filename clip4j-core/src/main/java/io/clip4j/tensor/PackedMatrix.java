@@ -32,7 +32,11 @@ public final class PackedMatrix {
         return Kernels.get().gemmKernel().nr();
     }
 
-    /** The default panel width for a matrix of {@code n} rows: a native BLAS wants one panel, {@code W^T}. */
+    /**
+     * The default panel width for a matrix of {@code n} rows. A native BLAS takes panels of width 1, i.e.
+     * {@code W} row-major as stored (it is called with {@code transB}), so packing for it is a plain copy;
+     * a single panel as wide as the matrix ({@code W^T}) is accepted as well.
+     */
     static int panelWidthFor(int n) {
         int nr = defaultPanelWidth();
         return nr == Integer.MAX_VALUE ? Math.max(1, n) : nr;
@@ -48,9 +52,29 @@ public final class PackedMatrix {
         checkSizes(w.length - (long) off, n, k, nr);
         float[] d = allocate(n, k, nr);
         pack(n, k, nr, d, true, (r0, g, buf) -> {
-            transposeGroup(w, off + r0 * k, g, k, d, base(r0, k, nr), nr);
+            if (nr == 1) {
+                System.arraycopy(w, off + r0 * k, d, r0 * k, g * k);
+            } else {
+                transposeGroup(w, off + r0 * k, g, k, d, base(r0, k, nr), nr);
+            }
         });
         return new PackedMatrix(d, n, k, nr);
+    }
+
+    /** How the values of a stored matrix are encoded (little-endian, as checkpoints store them). */
+    public enum Encoding {
+        F32(4), F16(2), BF16(2);
+
+        private final int bytes;
+
+        Encoding(int bytes) {
+            this.bytes = bytes;
+        }
+
+        /** Bytes per value. */
+        public int bytes() {
+            return bytes;
+        }
     }
 
     /**
@@ -67,20 +91,34 @@ public final class PackedMatrix {
      * the default kernels, with no row-major copy of the whole in between.
      */
     public static PackedMatrix ofStackedRows(MemorySegment[] parts, int[] rows, int k) {
+        return ofStackedRows(parts, rows, k, Encoding.F32);
+    }
+
+    /**
+     * As {@link #ofStackedRows(MemorySegment[], int[], int)} for values stored as {@code encoding}: half
+     * precision is widened to float32 while packing (exactly, like {@code torch.Tensor.float()}), so no
+     * float32 copy of the stored matrix is made.
+     */
+    public static PackedMatrix ofStackedRows(MemorySegment[] parts, int[] rows, int k, Encoding encoding) {
+        return ofStackedRows(parts, rows, k, encoding, 0);
+    }
+
+    /** With panels of {@code panelWidth} columns ({@code 0}: the default kernels' width). */
+    static PackedMatrix ofStackedRows(MemorySegment[] parts, int[] rows, int k, Encoding encoding, int panelWidth) {
         if (parts.length != rows.length) {
             throw new IllegalArgumentException(parts.length + " parts but " + rows.length + " row counts");
         }
         int n = 0;
         int[] first = new int[parts.length + 1];
         for (int i = 0; i < parts.length; i++) {
-            if (rows[i] < 0 || (long) rows[i] * k > parts[i].byteSize() / 4) {
+            if (rows[i] < 0 || (long) rows[i] * k > parts[i].byteSize() / encoding.bytes()) {
                 throw new IllegalArgumentException("cannot pack [" + rows[i] + ", " + k + "] from " + parts[i].byteSize()
                         + " bytes");
             }
             n = Math.addExact(n, rows[i]);
             first[i + 1] = n;
         }
-        int nr = panelWidthFor(n);
+        int nr = panelWidth > 0 ? panelWidth : panelWidthFor(n);
         checkSizes((long) n * k, n, k, nr);
         float[] d = allocate(n, k, nr);
         boolean shared = true;
@@ -93,9 +131,28 @@ public final class PackedMatrix {
             while (first[part + 1] <= r0) {
                 part++;
             }
-            int local = r0 - first[part];
-            MemorySegment.copy(parts[part], LE_FLOAT, 4L * local * k, buf, 0, g * k);
-            transposeGroup(buf, 0, g, k, d, base(r0, k, nr), nr);
+            // One bulk copy of the group's rows, then the transposition from the copy: both are fast from
+            // the first call on, where reading the mapped file value by value would run interpreted at first.
+            long off = (long) encoding.bytes() * (r0 - first[part]) * k;
+            int dst = base(r0, k, nr);
+            if (nr == 1) { // row-major: the rows as they are
+                copyRows(parts[part], off, encoding, d, r0 * k, g * k, buf);
+                return;
+            }
+            switch (encoding) {
+                case F32 -> {
+                    MemorySegment.copy(parts[part], LE_FLOAT, off, buf.floats, 0, g * k);
+                    transposeGroup(buf.floats, 0, g, k, d, dst, nr);
+                }
+                case F16 -> {
+                    MemorySegment.copy(parts[part], LE_SHORT, off, buf.shorts, 0, g * k);
+                    transposeGroupF16(buf.shorts, g, k, d, dst, nr);
+                }
+                case BF16 -> {
+                    MemorySegment.copy(parts[part], LE_SHORT, off, buf.shorts, 0, g * k);
+                    transposeGroupBf16(buf.shorts, g, k, d, dst, nr);
+                }
+            }
         }, first);
         return new PackedMatrix(d, n, k, nr);
     }
@@ -103,10 +160,10 @@ public final class PackedMatrix {
     /** Rows per group: each step of k then writes one contiguous run (a cache line) of the panel. */
     private static final int GROUP = 16;
 
-    /** Fills a group of {@code g} rows starting at row {@code r0} (buffer: {@code GROUP * k} floats of scratch). */
+    /** Fills a group of {@code g} rows starting at row {@code r0} (with per-thread scratch for one group). */
     @FunctionalInterface
     private interface GroupPacker {
-        void pack(int r0, int g, float[] buf);
+        void pack(int r0, int g, GroupBuffer buf);
     }
 
     private static float[] allocate(int n, int k, int nr) {
@@ -145,13 +202,13 @@ public final class PackedMatrix {
             int b0 = (int) ((long) blocks * t / tasks);
             int b1 = (int) ((long) blocks * (t + 1) / tasks);
             int end = Math.min(n, b1 * block);
-            float[] buf = groupBuffer(k);
+            GroupBuffer buf = GroupBuffer.get(k);
             int cut = 0;
             for (int r0 = b0 * block; r0 < end; ) {
                 while (cuts[cut + 1] <= r0) {
                     cut++;
                 }
-                int limit = Math.min(Math.min(end, cuts[cut + 1]), (r0 / nr + 1) * nr);
+                int limit = Math.min(Math.min(end, cuts[cut + 1]), nr == 1 ? end : (r0 / nr + 1) * nr);
                 int g = Math.min(GROUP, limit - r0);
                 packer.pack(r0, g, buf);
                 r0 += g;
@@ -169,19 +226,70 @@ public final class PackedMatrix {
         }
     }
 
-    /** Scratch for one group read from a mapped file, per thread (a few hundred KiB at most, kept for the next load). */
-    private static final ThreadLocal<float[]> GROUP_BUFFER = new ThreadLocal<>();
-
-    private static float[] groupBuffer(int k) {
-        float[] b = GROUP_BUFFER.get();
-        if (b == null || b.length < GROUP * k) {
-            b = new float[GROUP * k];
-            GROUP_BUFFER.set(b);
+    /** {@code count} values from byte {@code off} of {@code src} to {@code d[dst ...]}, widened to float32. */
+    private static void copyRows(MemorySegment src, long off, Encoding encoding, float[] d, int dst, int count,
+                                 GroupBuffer buf) {
+        if (encoding == Encoding.F32) {
+            MemorySegment.copy(src, LE_FLOAT, off, d, dst, count);
+            return;
         }
-        return b;
+        MemorySegment.copy(src, LE_SHORT, off, buf.shorts, 0, count);
+        short[] h = buf.shorts;
+        if (encoding == Encoding.F16) {
+            for (int i = 0; i < count; i++) {
+                d[dst + i] = Float.float16ToFloat(h[i]);
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                d[dst + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
+            }
+        }
+    }
+
+    /** As {@link #transposeGroup} from IEEE half precision bits, widened exactly. */
+    private static void transposeGroupF16(short[] src, int g, int k, float[] d, int dst, int nr) {
+        for (int kk = 0; kk < k; kk++) {
+            int o = dst + kk * nr;
+            for (int j = 0; j < g; j++) {
+                d[o + j] = Float.float16ToFloat(src[j * k + kk]);
+            }
+        }
+    }
+
+    /** As {@link #transposeGroup} from bfloat16 bits (the upper half of a float). */
+    private static void transposeGroupBf16(short[] src, int g, int k, float[] d, int dst, int nr) {
+        for (int kk = 0; kk < k; kk++) {
+            int o = dst + kk * nr;
+            for (int j = 0; j < g; j++) {
+                d[o + j] = Float.intBitsToFloat((src[j * k + kk] & 0xffff) << 16);
+            }
+        }
+    }
+
+    /** Scratch for one group read from a mapped file, per thread (a few hundred KiB at most, kept for the next load). */
+    private static final class GroupBuffer {
+        private static final ThreadLocal<GroupBuffer> CACHE = new ThreadLocal<>();
+
+        final float[] floats;
+        final short[] shorts;
+
+        private GroupBuffer(int k) {
+            floats = new float[GROUP * k];
+            shorts = new short[GROUP * k];
+        }
+
+        static GroupBuffer get(int k) {
+            GroupBuffer b = CACHE.get();
+            if (b == null || b.floats.length < GROUP * k) {
+                b = new GroupBuffer(k);
+                CACHE.set(b);
+            }
+            return b;
+        }
     }
 
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Packs the transpose of {@code p [k, n]} row-major, i.e. the weight of {@code x @ P} (OpenAI's
@@ -192,6 +300,14 @@ public final class PackedMatrix {
         checkSizes(p.length, n, k, nr);
         int panels = (n + nr - 1) / nr;
         float[] d = new float[Math.multiplyExact(Math.multiplyExact(panels, k), nr)];
+        if (nr == 1) { // row-major W = P^T
+            for (int kk = 0; kk < k; kk++) {
+                for (int q = 0; q < n; q++) {
+                    d[q * k + kk] = p[kk * n + q];
+                }
+            }
+            return new PackedMatrix(d, n, k, nr);
+        }
         for (int q = 0; q < panels; q++) {
             int cols = Math.min(nr, n - q * nr);
             for (int kk = 0; kk < k; kk++) {

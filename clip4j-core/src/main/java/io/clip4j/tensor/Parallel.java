@@ -1,9 +1,13 @@
 package io.clip4j.tensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * One shared set of compute threads, sized to the machine (system property {@code clip4j.threads}
@@ -44,6 +48,40 @@ public final class Parallel {
                 body.accept(i);
             }
         }
+    }
+
+    /**
+     * {@code [f(0), ..., f(n - 1)]}, computed spread over the compute threads (each element on one thread;
+     * a {@link #forRange} inside {@code f} runs inline). Every element is attempted; if some fail, the
+     * {@link Error} (else the exception) of the lowest index is thrown, so what is reported does not depend
+     * on the scheduling.
+     */
+    public static <T> List<T> map(int n, IntFunction<? extends T> f) {
+        Object[] out = new Object[Math.max(0, n)];
+        RuntimeException[] failed = new RuntimeException[out.length];
+        Error[] errors = new Error[out.length];
+        forRange(n, i -> {
+            try {
+                out[i] = f.apply(i);
+            } catch (RuntimeException e) {
+                failed[i] = e;
+            } catch (Error e) {
+                errors[i] = e;
+            }
+        });
+        for (Error e : errors) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        for (RuntimeException e : failed) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<T> list = (List<T>) new ArrayList<>(Arrays.asList(out));
+        return list;
     }
 
     /** One batch of tasks in flight. */

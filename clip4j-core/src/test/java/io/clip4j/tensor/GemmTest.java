@@ -139,6 +139,90 @@ class GemmTest {
         float[] t = random(r, k * n, 1f); // [k, n]: x @ P
         PackedMatrix pc = PackedMatrix.ofColumns(t, k, n);
         assertEquals(t[5 * n + 37], pc.get(37, 5));
+        float[] tt = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                tt[i * k + j] = t[j * n + i];
+            }
+        }
+        assertNear(tt, pc.toRowMajor(), 0, "ofColumns, panels of " + pc.nr());
+    }
+
+    @Test
+    void halfPrecisionMatricesPackStraightFromTheirBytes() {
+        Random r = new Random(17);
+        int k = 37;
+        int[] rows = {70, 3, 40};
+        int n = 113;
+        java.lang.foreign.ValueLayout.OfShort le = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
+                .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (PackedMatrix.Encoding enc : new PackedMatrix.Encoding[]{PackedMatrix.Encoding.F16, PackedMatrix.Encoding.BF16}) {
+            float[] w = new float[n * k];
+            short[] bits = new short[n * k];
+            for (int i = 0; i < w.length; i++) {
+                float v = (float) (r.nextGaussian() * 3);
+                if (i % 97 == 0) {
+                    v = i % 2 == 0 ? -0f : 1e-7f; // a signed zero, a subnormal (F16) or tiny value
+                }
+                if (enc == PackedMatrix.Encoding.F16) {
+                    bits[i] = Float.floatToFloat16(v);
+                    w[i] = Float.float16ToFloat(bits[i]);
+                } else {
+                    bits[i] = (short) (Float.floatToRawIntBits(v) >>> 16);
+                    w[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
+                }
+            }
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+                java.lang.foreign.MemorySegment[] parts = new java.lang.foreign.MemorySegment[rows.length];
+                int row = 0;
+                for (int p = 0; p < rows.length; p++) {
+                    parts[p] = arena.allocate(2L * rows[p] * k + 2).asSlice(1, 2L * rows[p] * k); // unaligned
+                    for (int j = 0; j < rows[p] * k; j++) {
+                        parts[p].set(le, 2L * j, bits[row * k + j]);
+                    }
+                    row += rows[p];
+                }
+                for (int nr : new int[]{1, 16, 48, n}) {
+                    PackedMatrix m = PackedMatrix.ofStackedRows(parts, rows, k, enc, nr);
+                    assertEquals(nr, m.nr());
+                    float[] got = m.toRowMajor();
+                    for (int i = 0; i < w.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(w[i]), Float.floatToRawIntBits(got[i]),
+                                enc + " nr=" + nr + " value " + i);
+                    }
+                }
+                assertThrows(IllegalArgumentException.class, () -> PackedMatrix.ofStackedRows(parts,
+                        new int[]{71, 3, 40}, k, enc), "a part too short");
+            }
+        }
+    }
+
+    @Test
+    void rowMajorPanelsPackAsPlainCopies() {
+        Random r = new Random(19);
+        int n = 150, k = 1000; // several tasks and groups
+        float[] w = random(r, n * k, 1f);
+        PackedMatrix p = PackedMatrix.ofRows(w, 0, n, k, 1);
+        assertNear(w, p.toRowMajor(), 0, "nr=1");
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            java.lang.foreign.MemorySegment seg = arena.allocate(4L * n * k);
+            java.lang.foreign.MemorySegment.copy(w, 0, seg, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED
+                    .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0, n * k);
+            PackedMatrix fromBytes = PackedMatrix.ofStackedRows(new java.lang.foreign.MemorySegment[]{seg.asSlice(0, 4L * 60 * k),
+                    seg.asSlice(4L * 60 * k)}, new int[]{60, 90}, k, PackedMatrix.Encoding.F32, 1);
+            assertNear(w, fromBytes.toRowMajor(), 0, "nr=1 from bytes");
+            // The native BLAS path takes panels of one as W row-major (transB); any kernel handles them.
+            float[] x = random(r, 3 * k, 1f);
+            float[] want = reference(3, n, k, x, 0, k, w, new float[3 * n], 0, n, null, null);
+            for (GemmKernel kern : KERNELS) {
+                // Panels of one (what a native BLAS packs for) and a single panel as wide as W (W^T).
+                for (PackedMatrix pw : new PackedMatrix[]{fromBytes, PackedMatrix.ofRows(w, 0, n, k, n)}) {
+                    float[] c = new float[3 * n];
+                    Gemm.multiply(kern, 3, x, 0, k, pw, c, 0, n, null, null, false, true);
+                    assertNear(want, c, 1e-4, "nr=" + pw.nr() + ", " + kern.getClass().getSimpleName());
+                }
+            }
+        }
     }
 
     @Test

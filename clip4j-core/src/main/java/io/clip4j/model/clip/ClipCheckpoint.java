@@ -2,7 +2,6 @@ package io.clip4j.model.clip;
 
 import io.clip4j.model.TextConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.model.ConfigFiles;
 import io.clip4j.model.ModelFiles;
 import io.clip4j.nn.WeightSource;
@@ -32,8 +31,6 @@ final class ClipCheckpoint {
     /** Keys real checkpoints carry that the math ignores. */
     static final Set<String> IGNORED_SUFFIXES = Set.of("position_ids", "num_batches_tracked");
     private static final Set<String> IGNORED_TOP_LEVEL = Set.of("input_resolution", "context_length", "vocab_size");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final ClipConfig config;
     final WeightSource root;

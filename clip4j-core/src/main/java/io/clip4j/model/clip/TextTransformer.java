@@ -13,7 +13,6 @@ import io.clip4j.nn.WorkspacePool;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,11 +48,9 @@ public final class TextTransformer implements TextEncoder {
     /** OpenAI layout: top-level {@code token_embedding}, {@code positional_embedding}, {@code transformer}, ... */
     static TextTransformer loadOpenAi(WeightSource ws, TextConfig cfg, int embedDim) {
         int w = cfg.width();
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource rb = ws.pp("transformer").pp("resblocks");
-        for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
-        }
+        List<ResidualAttentionBlock> blocks = Blocks.build(cfg.layers(),
+                i -> Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         return new TextTransformer(cfg,
                 ws.get("token_embedding.weight", cfg.vocabSize(), w),
                 ws.get("positional_embedding", cfg.contextLength(), w),
@@ -69,11 +66,9 @@ public final class TextTransformer implements TextEncoder {
     public static TextTransformer loadHf(WeightSource tm, WeightSource projection, TextConfig cfg, int embedDim,
                                          boolean projectionBias) {
         int w = cfg.width();
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = tm.pp("encoder").pp("layers");
-        for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
-        }
+        List<ResidualAttentionBlock> blocks = Blocks.build(cfg.layers(),
+                i -> Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         WeightSource emb = tm.pp("embeddings");
         return new TextTransformer(cfg,
                 emb.get("token_embedding.weight", cfg.vocabSize(), w),

@@ -12,7 +12,6 @@ import io.clip4j.nn.Workspace;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,11 +36,9 @@ public final class VisionTransformer implements ImageEncoder {
         int w = cfg.width();
         int p = cfg.patchSize();
         int tokens = (cfg.imageSize() / p) * (cfg.imageSize() / p) + 1;
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource rb = ws.pp("transformer").pp("resblocks");
-        for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
-        }
+        List<ResidualAttentionBlock> blocks = Blocks.build(cfg.layers(),
+                i -> Blocks.openAi(rb.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         VitBackbone backbone = new VitBackbone(cfg.imageSize(), p, w, ws.get("conv1.weight", w, 3, p, p), null,
                 new float[][]{ws.get("class_embedding", w)}, ws.get("positional_embedding", tokens, w), true,
                 LayerNorm.load(ws.pp("ln_pre"), w, cfg.layerNormEps()), new Transformer(blocks, w), null);
@@ -54,11 +51,9 @@ public final class VisionTransformer implements ImageEncoder {
         int w = cfg.width();
         int p = cfg.patchSize();
         int tokens = (cfg.imageSize() / p) * (cfg.imageSize() / p) + 1;
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = vm.pp("encoder").pp("layers");
-        for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
-        }
+        List<ResidualAttentionBlock> blocks = Blocks.build(cfg.layers(),
+                i -> Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         WeightSource emb = vm.pp("embeddings");
         VitBackbone backbone = new VitBackbone(cfg.imageSize(), p, w, emb.get("patch_embedding.weight", w, 3, p, p), null,
                 new float[][]{emb.get("class_embedding", w)}, emb.get("position_embedding.weight", tokens, w), true,

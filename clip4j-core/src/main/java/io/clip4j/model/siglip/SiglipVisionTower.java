@@ -15,7 +15,6 @@ import io.clip4j.nn.Transformer;
 import io.clip4j.nn.WeightSource;
 import io.clip4j.tensor.Ops;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,11 +41,9 @@ public final class SiglipVisionTower implements ImageEncoder {
         int w = cfg.width();
         int p = cfg.patchSize();
         int grid = cfg.imageSize() / p;
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
         WeightSource layers = vm.pp("encoder").pp("layers");
-        for (int i = 0; i < cfg.layers(); i++) {
-            blocks.add(Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
-        }
+        List<ResidualAttentionBlock> blocks = Blocks.build(cfg.layers(),
+                i -> Blocks.hf(layers.pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps()));
         WeightSource emb = vm.pp("embeddings");
         VitBackbone backbone = new VitBackbone(cfg.imageSize(), p, w,
                 emb.get("patch_embedding.weight", w, 3, p, p), emb.get("patch_embedding.bias", w),

@@ -61,7 +61,7 @@ public final class VitClassifier implements Model {
         int p = cfg.patchSize();
         int patches = (cfg.imageSize() / p) * (cfg.imageSize() / p);
         int prefix = (cfg.classToken() ? 1 : 0) + (cfg.distilled() ? 1 : 0);
-        List<ResidualAttentionBlock> blocks = new ArrayList<>();
+        List<ResidualAttentionBlock> blocks;
         LayerNorm norm = null;
         LayerNorm fcNormLn = null;
         Linear pre = null;
@@ -70,10 +70,8 @@ public final class VitClassifier implements Model {
         if (cfg.layout() == VitConfig.Layout.HF) {
             WeightSource vit = root.pp("vit");
             WeightSource emb = vit.pp("embeddings");
-            for (int i = 0; i < cfg.layers(); i++) {
-                blocks.add(Blocks.hfVit(vit.pp("encoder").pp("layer").pp(i), w, cfg.heads(), cfg.mlpWidth(),
-                        cfg.activation(), cfg.layerNormEps(), cfg.qkvBias()));
-            }
+            blocks = Blocks.build(cfg.layers(), i -> Blocks.hfVit(vit.pp("encoder").pp("layer").pp(i), w, cfg.heads(),
+                    cfg.mlpWidth(), cfg.activation(), cfg.layerNormEps(), cfg.qkvBias()));
             norm = LayerNorm.load(vit.pp("layernorm"), w, cfg.layerNormEps());
             backbone = new VitBackbone(cfg.imageSize(), p, w,
                     emb.get("patch_embeddings.projection.weight", w, 3, p, p), emb.get("patch_embeddings.projection.bias", w),
@@ -81,10 +79,8 @@ public final class VitClassifier implements Model {
                     null, new Transformer(blocks, w), norm);
             headKey = "classifier";
         } else {
-            for (int i = 0; i < cfg.layers(); i++) {
-                blocks.add(Blocks.timm(root.pp("blocks").pp(i), w, cfg.heads(), cfg.mlpWidth(), cfg.activation(),
-                        cfg.layerNormEps(), cfg.qkvBias()));
-            }
+            blocks = Blocks.build(cfg.layers(), i -> Blocks.timm(root.pp("blocks").pp(i), w, cfg.heads(), cfg.mlpWidth(),
+                    cfg.activation(), cfg.layerNormEps(), cfg.qkvBias()));
             List<float[]> prefixTokens = new ArrayList<>();
             if (cfg.classToken()) {
                 prefixTokens.add(root.get("cls_token", 1, 1, w));
