@@ -518,25 +518,44 @@ final class BaselineJpegDecoder {
                             coef[0] = (short) pred[c] * q[0];
                             boolean anyAc = false;
                             int[] fastAc = act.fastAc;
+                            int[] lookup = act.lookup;
+                            // the bit buffer in locals; at least 31 bits (a code and its extra bits) per step
+                            long buf = bits.buf;
+                            int n = bits.n;
                             for (int k = 1; k < 64; k++) {
-                                if (bits.n < 16) {
+                                if (n < 32) {
+                                    bits.n = n;
                                     bits.fill();
+                                    buf = bits.buf;
+                                    n = bits.n;
                                 }
-                                int f = fastAc[(int) (bits.buf >>> (bits.n - Huffman.LOOKAHEAD))
-                                        & ((1 << Huffman.LOOKAHEAD) - 1)];
+                                int look = (int) (buf >>> (n - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1);
+                                int f = fastAc[look];
                                 if (f != 0) {
-                                    bits.n -= f & 255;
+                                    n -= f & 255;
                                     k += (f >> 8) & 255;
                                     coef[NATURAL[k]] = (f >> 16) * q[k];
                                     anyAc = true;
                                     continue;
                                 }
-                                int rs = bits.decode(act);
+                                int rs;
+                                int e = lookup[look];
+                                if (e != 0) {
+                                    n -= e >>> 8;
+                                    rs = e & 255;
+                                } else {
+                                    bits.n = n;
+                                    rs = bits.decode(act);
+                                    n = bits.n;
+                                }
                                 int r = rs >> 4;
                                 int s = rs & 15;
                                 if (s != 0) {
                                     k += r;
-                                    coef[NATURAL[k]] = bits.receiveExtend(s) * q[k];
+                                    n -= s;
+                                    int x = (int) (buf >>> n) & ((1 << s) - 1);
+                                    int ext = x < (1 << (s - 1)) ? x - (1 << s) + 1 : x;
+                                    coef[NATURAL[k]] = ext * q[k];
                                     anyAc = true;
                                 } else {
                                     if (r != 15) {
@@ -545,6 +564,7 @@ final class BaselineJpegDecoder {
                                     k += 15;
                                 }
                             }
+                            bits.n = n;
                             if (anyAc) {
                                 idct(coef, ws, plane, off, st);
                                 Arrays.fill(coef, 0);
