@@ -511,70 +511,7 @@ final class BaselineJpegDecoder {
                     for (int by = 0; by < v; by++) {
                         for (int bx = 0; bx < h; bx++) {
                             int off = ((my * v + by) * 8) * st + (mx * h + bx) * 8;
-                            // DC
-                            int sym = bits.decode(dct);
-                            int diff = sym == 0 ? 0 : bits.receiveExtend(sym);
-                            pred[c] += diff;
-                            coef[0] = (short) pred[c] * q[0];
-                            boolean anyAc = false;
-                            int[] fastAc = act.fastAc;
-                            int[] lookup = act.lookup;
-                            // the bit buffer in locals; at least 31 bits (a code and its extra bits) per step
-                            long buf = bits.buf;
-                            int n = bits.n;
-                            for (int k = 1; k < 64; k++) {
-                                if (n < 32) {
-                                    bits.n = n;
-                                    bits.fill();
-                                    buf = bits.buf;
-                                    n = bits.n;
-                                }
-                                int look = (int) (buf >>> (n - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1);
-                                int f = fastAc[look];
-                                if (f != 0) {
-                                    n -= f & 255;
-                                    k += (f >> 8) & 255;
-                                    coef[NATURAL[k]] = (f >> 16) * q[k];
-                                    anyAc = true;
-                                    continue;
-                                }
-                                int rs;
-                                int e = lookup[look];
-                                if (e != 0) {
-                                    n -= e >>> 8;
-                                    rs = e & 255;
-                                } else {
-                                    bits.n = n;
-                                    rs = bits.decode(act);
-                                    n = bits.n;
-                                }
-                                int r = rs >> 4;
-                                int s = rs & 15;
-                                if (s != 0) {
-                                    k += r;
-                                    n -= s;
-                                    int x = (int) (buf >>> n) & ((1 << s) - 1);
-                                    int ext = x < (1 << (s - 1)) ? x - (1 << s) + 1 : x;
-                                    coef[NATURAL[k]] = ext * q[k];
-                                    anyAc = true;
-                                } else {
-                                    if (r != 15) {
-                                        break;
-                                    }
-                                    k += 15;
-                                }
-                            }
-                            bits.n = n;
-                            if (anyAc) {
-                                idct(coef, ws, plane, off, st);
-                                Arrays.fill(coef, 0);
-                            } else {
-                                byte val = IDCT_LIMIT[(((coef[0] << 2) + 16) >> 5) & 1023];
-                                for (int y = 0, o = off; y < 8; y++, o += st) {
-                                    Arrays.fill(plane, o, o + 8, val);
-                                }
-                                coef[0] = 0;
-                            }
+                            decodeBlock(bits, dct, act, q, pred, c, coef, ws, plane, off, st);
                         }
                     }
                 }
@@ -615,6 +552,75 @@ final class BaselineJpegDecoder {
             ImageKernels.get().yccToRgbInPlace(out);
         }
         return new DecodedImage(width, height, ImageMode.RGB, out, null, "JPEG");
+    }
+
+    /** Decodes one block (DC, AC) and writes its IDCT to {@code plane} at {@code off}. */
+    private static void decodeBlock(Bits bits, Huffman dct, Huffman act, int[] q, int[] pred, int c, int[] coef,
+                                    int[] ws, byte[] plane, int off, int st) {
+        // DC
+        int sym = bits.decode(dct);
+        int diff = sym == 0 ? 0 : bits.receiveExtend(sym);
+        pred[c] += diff;
+        coef[0] = (short) pred[c] * q[0];
+        boolean anyAc = false;
+        int[] fastAc = act.fastAc;
+        int[] lookup = act.lookup;
+        // the bit buffer in locals; at least 31 bits (a code and its extra bits) per step
+        long buf = bits.buf;
+        int n = bits.n;
+        for (int k = 1; k < 64; k++) {
+            if (n < 32) {
+                bits.n = n;
+                bits.fill();
+                buf = bits.buf;
+                n = bits.n;
+            }
+            int look = (int) (buf >>> (n - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1);
+            int f = fastAc[look];
+            if (f != 0) {
+                n -= f & 255;
+                k += (f >> 8) & 255;
+                coef[NATURAL[k]] = (f >> 16) * q[k];
+                anyAc = true;
+                continue;
+            }
+            int rs;
+            int e = lookup[look];
+            if (e != 0) {
+                n -= e >>> 8;
+                rs = e & 255;
+            } else {
+                bits.n = n;
+                rs = bits.decode(act);
+                n = bits.n;
+            }
+            int r = rs >> 4;
+            int s = rs & 15;
+            if (s != 0) {
+                k += r;
+                n -= s;
+                int x = (int) (buf >>> n) & ((1 << s) - 1);
+                int ext = x < (1 << (s - 1)) ? x - (1 << s) + 1 : x;
+                coef[NATURAL[k]] = ext * q[k];
+                anyAc = true;
+            } else {
+                if (r != 15) {
+                    break;
+                }
+                k += 15;
+            }
+        }
+        bits.n = n;
+        if (anyAc) {
+            idct(coef, ws, plane, off, st);
+            Arrays.fill(coef, 0);
+        } else {
+            byte val = IDCT_LIMIT[(((coef[0] << 2) + 16) >> 5) & 1023];
+            for (int y = 0, o = off; y < 8; y++, o += st) {
+                Arrays.fill(plane, o, o + 8, val);
+            }
+            coef[0] = 0;
+        }
     }
 
     /** Upsamples the chroma planes as libjpeg 6b's {@code jdsample.c} does and interleaves the three components. */
