@@ -27,6 +27,8 @@ import java.util.Locale;
  *   <li>CMYK and YCCK images come out as PIL reports them: always inverted ({@code CMYK;I}, PIL's
  *       "Adobe convention").</li>
  * </ul>
+ * Baseline files (the common case) are decoded by {@link BaselineJpegDecoder}, clip4j's own decoder, which gives
+ * the same bytes as this ImageIO path and hands every other or damaged file back to it.
  * Any libjpeg warning that means missing or damaged scan data (truncated file, premature end of a
  * data segment, bad Huffman code...) is an error, where PIL would sometimes give a partly grey image.
  */
@@ -92,8 +94,11 @@ final class JpegDecoder {
     static final String DECODER_PROPERTY = "clip4j.jpeg.decoder";
     private static final boolean OWN_DECODER =
             !"imageio".equalsIgnoreCase(System.getProperty(DECODER_PROPERTY, "clip4j"));
-    /** Files above this size are not buffered for {@link BaselineJpegDecoder} when they come as a stream. */
-    private static final long MAX_BUFFERED = 1L << 30;
+    /**
+     * Files above this size are not buffered for {@link BaselineJpegDecoder} when they come as a stream (a file
+     * path): ImageIO streams them as before. Camera JPEGs are a few MB.
+     */
+    private static final long MAX_BUFFERED = 64L << 20;
 
     static DecodedImage decode(ImageInputStream in, String name, long maxPixels, boolean reference) throws IOException {
         return decode(in, name, maxPixels, reference, null);
