@@ -85,7 +85,7 @@ public final class ImageLoader {
             }
             try (var raf = new java.io.RandomAccessFile(file.toFile(), "r");
                  ImageInputStream in = new FileImageInputStream(raf)) {
-                return decode(in, name);
+                return decode(in, name, null);
             }
         } catch (ImageDecodeException e) {
             throw e;
@@ -103,7 +103,7 @@ public final class ImageLoader {
         Objects.requireNonNull(data, "data");
         String n = name == null ? "<bytes>" : name;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            return decode(in, n);
+            return decode(in, n, data);
         } catch (IOException e) {
             throw new ImageDecodeException(n + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -125,7 +125,7 @@ public final class ImageLoader {
     }
 
     /** Recognises the format from the leading bytes and runs its decoder, mapping every failure to an ImageDecodeException. */
-    private DecodedImage decode(ImageInputStream in, String name) throws IOException {
+    private DecodedImage decode(ImageInputStream in, String name, byte[] data) throws IOException {
         byte[] head = new byte[16];
         int n = 0;
         while (n < head.length) {
@@ -146,7 +146,7 @@ public final class ImageLoader {
         in.seek(0);
         try {
             return switch (format) {
-                case JPEG -> JpegDecoder.decode(in, name, maxPixels);
+                case JPEG -> JpegDecoder.decode(in, name, maxPixels, false, data);
                 case PNG -> PngDecoder.decode(in, name, maxPixels);
                 case GIF -> GifDecoder.decode(in, name, maxPixels);
                 case BMP -> BmpDecoder.decode(in, name, maxPixels);

@@ -27,6 +27,8 @@ import java.util.Locale;
  *   <li>CMYK and YCCK images come out as PIL reports them: always inverted ({@code CMYK;I}, PIL's
  *       "Adobe convention").</li>
  * </ul>
+ * Baseline files (the common case) are decoded by {@link BaselineJpegDecoder}, clip4j's own decoder, which gives
+ * the same bytes as this ImageIO path and hands every other or damaged file back to it.
  * Any libjpeg warning that means missing or damaged scan data (truncated file, premature end of a
  * data segment, bad Huffman code...) is an error, where PIL would sometimes give a partly grey image.
  */
@@ -85,19 +87,50 @@ final class JpegDecoder {
     }
 
     static DecodedImage decode(ImageInputStream in, String name, long maxPixels) throws IOException {
-        return decode(in, name, maxPixels, false);
+        return decode(in, name, maxPixels, false, null);
+    }
+
+    /** System property: {@code imageio} turns off {@link BaselineJpegDecoder} (for benchmarks and comparisons). */
+    static final String DECODER_PROPERTY = "clip4j.jpeg.decoder";
+    private static final boolean OWN_DECODER =
+            !"imageio".equalsIgnoreCase(System.getProperty(DECODER_PROPERTY, "clip4j"));
+    /**
+     * Files above this size are not buffered for {@link BaselineJpegDecoder} when they come as a stream (a file
+     * path): ImageIO streams them as before. Camera JPEGs are a few MB.
+     */
+    private static final long MAX_BUFFERED = 64L << 20;
+
+    static DecodedImage decode(ImageInputStream in, String name, long maxPixels, boolean reference) throws IOException {
+        return decode(in, name, maxPixels, reference, null);
     }
 
     /**
      * @param reference {@code true} for the plain reference path (every band copied to a plane, converted with
      *                  the lookup tables into a new array), against which the fast paths are tested
      */
-    static DecodedImage decode(ImageInputStream in, String name, long maxPixels, boolean reference) throws IOException {
+    static DecodedImage decode(ImageInputStream in, String name, long maxPixels, boolean reference, byte[] data)
+            throws IOException {
         Header h = readHeader(in, name);
         ImageIoSupport.checkPixels(name, "image", h.width(), h.height(), maxPixels);
         int nc = h.components();
         if (nc != 1 && nc != 3 && nc != 4) {
             throw new ImageDecodeException(name + ": JPEG with " + nc + " components is not supported");
+        }
+        if (!reference && OWN_DECODER && nc != 4 && (h.sofMarker() == 0xC0 || h.sofMarker() == 0xC1)) {
+            if (data == null) {
+                long len = in.length();
+                if (len > 0 && len <= MAX_BUFFERED) {
+                    data = new byte[(int) len];
+                    in.seek(0);
+                    in.readFully(data);
+                }
+            }
+            if (data != null) {
+                DecodedImage own = BaselineJpegDecoder.tryDecode(data, h);
+                if (own != null) {
+                    return own;
+                }
+            }
         }
         in.seek(0);
         ImageReader reader = ImageIoSupport.reader("jpeg", name);

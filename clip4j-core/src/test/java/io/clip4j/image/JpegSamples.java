@@ -57,11 +57,20 @@ final class JpegSamples {
      * @param restart   restart interval in MCUs (0 for none)
      */
     static byte[] encode(BufferedImage img, float quality, int[] sampling, int restart, boolean progressive) {
+        return encode(img, quality, sampling, restart, progressive, false);
+    }
+
+    /** As above; {@code optimizeHuffman} has the writer compute image-specific Huffman tables. */
+    static byte[] encode(BufferedImage img, float quality, int[] sampling, int restart, boolean progressive,
+                         boolean optimizeHuffman) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try {
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             p.setCompressionQuality(quality);
+            if (optimizeHuffman) {
+                ((javax.imageio.plugins.jpeg.JPEGImageWriteParam) p).setOptimizeHuffmanTables(true);
+            }
             if (progressive) {
                 p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
             }
