@@ -100,16 +100,7 @@ public final class DecodeBenchmark {
                 Thread th = new Thread(() -> {
                     long c0 = cpu();
                     for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-                        try {
-                            byte[] b = Files.readAllBytes(files.get(i));
-                            ContentHash.sha256(b);
-                            PixelValues px = pre.apply(loader.load(b, files.get(i).toString()));
-                            if (px.chw().length == 0) {
-                                throw new IllegalStateException();
-                            }
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                        ThroughputBenchmark.decodeOne(files.get(i), loader, pre);
                     }
                     cpuNanos.addAndGet(cpu() - c0);
                 });

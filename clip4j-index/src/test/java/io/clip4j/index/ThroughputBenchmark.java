@@ -49,6 +49,21 @@ public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
     }
 
+    /** What the indexer does to a file before the model: read, hash, decode, preprocess. */
+    static PixelValues decodeOne(Path file, ImageLoader loader, Preprocessor pre) {
+        try {
+            byte[] b = Files.readAllBytes(file);
+            ContentHash.sha256(b);
+            PixelValues px = pre.apply(loader.load(b, file.toString()));
+            if (px.chw().length == 0) {
+                throw new IllegalStateException("no pixels from " + file);
+            }
+            return px;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args);
         Path modelDir = Path.of(a.get("model"));
@@ -99,16 +114,7 @@ public final class ThroughputBenchmark {
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
                 for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-                    try {
-                        byte[] b = Files.readAllBytes(files.get(i));
-                        ContentHash.sha256(b);
-                        PixelValues px = pre.apply(loader.load(b, files.get(i).toString()));
-                        if (px.chw().length == 0) {
-                            throw new IllegalStateException();
-                        }
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                    decodeOne(files.get(i), loader, pre);
                 }
             });
             ts.add(th);
